@@ -1,0 +1,186 @@
+package io.github.cxonestarter.cxone.autoconfigure;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import io.github.cxonestarter.cxone.CxoneWebClient;
+import io.github.cxonestarter.cxone.CxoneWebClientCustomizer;
+import io.github.cxonestarter.cxone.token.ClientSecretAuthentication;
+import io.github.cxonestarter.cxone.token.CxoneTokenManager;
+import io.github.cxonestarter.cxone.token.CxoneTokenResponseExtractor;
+import io.github.cxonestarter.cxone.token.RetryingTokenResponseClient;
+import io.github.cxonestarter.cxone.token.TokenEndpointErrors;
+import io.github.cxonestarter.cxone.token.TokenEventListener;
+import io.github.cxonestarter.cxone.web.CxoneAuthorizationFilter;
+import io.github.resilience4j.core.IntervalFunction;
+import io.netty.channel.ChannelOption;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ClientHttpConnector;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.ClientCredentialsReactiveOAuth2AuthorizedClientProvider;
+import org.springframework.security.oauth2.client.InMemoryReactiveOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
+import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.endpoint.OAuth2ClientCredentialsGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.WebClientReactiveClientCredentialsTokenResponseClient;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
+import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} for {@link CxoneWebClient}: a CXone client registration of its own,
+ * an application-scoped token manager on Spring Security's OAuth2 client, and a
+ * {@link WebClient} built from Boot's {@link WebClient.Builder}.
+ * <p>
+ * The registration repository, the token store and Spring Security's client manager are
+ * beans that are not default candidates for injection, so that an application's own
+ * {@code spring.security.oauth2.client.*} beans keep working untouched.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = WebClientAutoConfiguration.class)
+@ConditionalOnClass({ WebClient.class, ReactiveOAuth2AuthorizedClientManager.class, HttpClient.class })
+@ConditionalOnBooleanProperty(name = "cxone.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(CxoneProperties.class)
+public final class CxoneAutoConfiguration {
+
+	/**
+	 * Registration ID of the CXone client registration.
+	 */
+	public static final String REGISTRATION_ID = "cxone";
+
+	/**
+	 * Name of the principal the application's token is held for.
+	 */
+	public static final String PRINCIPAL = "cxone-application";
+
+	@Bean
+	@ConditionalOnMissingBean
+	CxoneEndpoints cxoneEndpoints(CxoneProperties properties) {
+		return CxonePropertiesValidator.validate(properties);
+	}
+
+	@Bean(defaultCandidate = false)
+	@ConditionalOnMissingBean(name = "cxoneClientRegistrationRepository")
+	ReactiveClientRegistrationRepository cxoneClientRegistrationRepository(CxoneProperties properties,
+			CxoneEndpoints endpoints) {
+		ClientRegistration registration = ClientRegistration.withRegistrationId(REGISTRATION_ID)
+			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+			.clientId(properties.getClientId())
+			.clientSecret(ClientSecretAuthentication.PLACEHOLDER)
+			.clientAuthenticationMethod(
+					(properties.getClientAuthenticationMethod() == CxoneProperties.ClientAuthentication.CLIENT_SECRET_POST)
+							? ClientAuthenticationMethod.CLIENT_SECRET_POST : ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+			.scope(properties.getScopes())
+			.tokenUri(endpoints.tokenUri().toString())
+			.build();
+		return new InMemoryReactiveClientRegistrationRepository(registration);
+	}
+
+	@Bean(defaultCandidate = false)
+	@ConditionalOnMissingBean(name = "cxoneAuthorizedClientService")
+	ReactiveOAuth2AuthorizedClientService cxoneAuthorizedClientService(
+			@Qualifier("cxoneClientRegistrationRepository") ReactiveClientRegistrationRepository registrations) {
+		return new InMemoryReactiveOAuth2AuthorizedClientService(registrations);
+	}
+
+	@Bean(defaultCandidate = false, destroyMethod = "dispose")
+	@ConditionalOnMissingBean(name = "cxoneConnectionProvider")
+	ConnectionProvider cxoneConnectionProvider(CxoneProperties properties) {
+		// Waiting callers are bounded by the connect and response timeouts, not by a queue length.
+		return ConnectionProvider.builder("cxone")
+			.maxConnections(properties.getHttp().getMaxConnections())
+			.pendingAcquireMaxCount(-1)
+			.build();
+	}
+
+	@Bean(defaultCandidate = false)
+	@ConditionalOnMissingBean(name = "cxoneClientHttpConnector")
+	ClientHttpConnector cxoneClientHttpConnector(CxoneProperties properties,
+			@Qualifier("cxoneConnectionProvider") ConnectionProvider connectionProvider) {
+		Duration connectTimeout = properties.getHttp().getConnectTimeout();
+		HttpClient httpClient = HttpClient.create(connectionProvider)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
+			.responseTimeout(properties.getHttp().getResponseTimeout());
+		return new ReactorClientHttpConnector(httpClient);
+	}
+
+	@Bean(defaultCandidate = false)
+	@ConditionalOnMissingBean(name = "cxoneAuthorizedClientManager")
+	ReactiveOAuth2AuthorizedClientManager cxoneAuthorizedClientManager(CxoneProperties properties,
+			CxoneEndpoints endpoints,
+			@Qualifier("cxoneClientRegistrationRepository") ReactiveClientRegistrationRepository registrations,
+			@Qualifier("cxoneAuthorizedClientService") ReactiveOAuth2AuthorizedClientService clientService,
+			@Qualifier("cxoneClientHttpConnector") ClientHttpConnector connector,
+			ObjectProvider<WebClient.Builder> webClientBuilder) {
+		TokenEndpointErrors errors = TokenEndpointErrors.forClientCredentials(endpoints.tokenUri().toString());
+		WebClientReactiveClientCredentialsTokenResponseClient springClient = new WebClientReactiveClientCredentialsTokenResponseClient();
+		springClient.setWebClient(webClientBuilder.getIfAvailable(WebClient::builder).clientConnector(connector).build());
+		new ClientSecretAuthentication(properties.getClientId(), properties.getClientSecret(),
+				properties.getClientAuthenticationMethod() == CxoneProperties.ClientAuthentication.CLIENT_SECRET_BASIC)
+			.applyTo(springClient);
+		springClient.setBodyExtractor(new CxoneTokenResponseExtractor(properties.getToken().getDefaultLifetime(), errors));
+		CxoneProperties.Token token = properties.getToken();
+		RetryingTokenResponseClient<OAuth2ClientCredentialsGrantRequest> responseClient = new RetryingTokenResponseClient<>(
+				springClient, errors, token.getMaxAttempts(), token.getInitialBackoff(),
+				token.getInitialBackoff().multipliedBy(16));
+		ClientCredentialsReactiveOAuth2AuthorizedClientProvider provider = new ClientCredentialsReactiveOAuth2AuthorizedClientProvider();
+		provider.setAccessTokenResponseClient(responseClient);
+		provider.setClockSkew(token.getRefreshSkew());
+		var manager = new AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager(
+				registrations, clientService);
+		manager.setAuthorizedClientProvider(provider);
+		// Eviction is CxoneTokenManager's job: it drops only the token the API refused.
+		manager.setAuthorizationFailureHandler((failure, principal, attributes) -> Mono.empty());
+		return manager;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CxoneTokenManager cxoneTokenManager(CxoneProperties properties,
+			@Qualifier("cxoneAuthorizedClientManager") ReactiveOAuth2AuthorizedClientManager clientManager,
+			@Qualifier("cxoneAuthorizedClientService") ReactiveOAuth2AuthorizedClientService clientService,
+			ObjectProvider<TokenEventListener> listeners) {
+		Duration backoff = properties.getToken().getInitialBackoff();
+		return new CxoneTokenManager(clientManager, clientService,
+				OAuth2AuthorizeRequest.withClientRegistrationId(REGISTRATION_ID).principal(PRINCIPAL).build(),
+				properties.getToken().getRefreshSkew(),
+				IntervalFunction.ofExponentialRandomBackoff(backoff, 2.0, 0.5, properties.getToken().getRefreshSkew()),
+				Clock.systemUTC(), listeners.getIfAvailable(() -> TokenEventListener.NONE));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CxoneWebClient cxoneWebClient(CxoneEndpoints endpoints, CxoneTokenManager tokenManager,
+			@Qualifier("cxoneClientHttpConnector") ClientHttpConnector connector,
+			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<CxoneWebClientCustomizer> customizers) {
+		WebClient.Builder builder = webClientBuilder.getIfAvailable(WebClient::builder)
+			.clientConnector(connector)
+			.baseUrl(endpoints.baseUrl().toString())
+			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+			.filter(new CxoneAuthorizationFilter(tokenManager));
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+		return new CxoneWebClient(builder.build());
+	}
+
+}

@@ -1,0 +1,258 @@
+package io.github.cxonestarter.cxone.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties of the CXone starter.
+ *
+ * @since 0.1.0
+ */
+@ConfigurationProperties("cxone")
+public class CxoneProperties {
+
+	/**
+	 * Whether to configure the CXone client.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Tenant subdomain, as in https://{subdomain}.api.nice.incontact.com. Case-sensitive.
+	 * Required unless both base-url and token-uri are set.
+	 */
+	private String subdomain;
+
+	/**
+	 * Client ID of the CXone API key.
+	 */
+	private String clientId;
+
+	/**
+	 * Client secret of the CXone API key.
+	 */
+	private String clientSecret;
+
+	/**
+	 * Scopes to request with the token.
+	 */
+	private List<String> scopes = new ArrayList<>(List.of("default"));
+
+	/**
+	 * Base URL of the CXone API. Defaults to https://{subdomain}.api.nice.incontact.com.
+	 */
+	private String baseUrl;
+
+	/**
+	 * Token endpoint. Defaults to {base-url}/oauth2/token.
+	 */
+	private String tokenUri;
+
+	/**
+	 * How the client authenticates at the token endpoint.
+	 */
+	private ClientAuthentication clientAuthenticationMethod = ClientAuthentication.CLIENT_SECRET_BASIC;
+
+	private final Token token = new Token();
+
+	private final Http http = new Http();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getSubdomain() {
+		return this.subdomain;
+	}
+
+	public void setSubdomain(String subdomain) {
+		this.subdomain = subdomain;
+	}
+
+	public String getClientId() {
+		return this.clientId;
+	}
+
+	public void setClientId(String clientId) {
+		this.clientId = clientId;
+	}
+
+	public String getClientSecret() {
+		return this.clientSecret;
+	}
+
+	public void setClientSecret(String clientSecret) {
+		this.clientSecret = clientSecret;
+	}
+
+	public List<String> getScopes() {
+		return this.scopes;
+	}
+
+	public void setScopes(List<String> scopes) {
+		this.scopes = scopes;
+	}
+
+	public String getBaseUrl() {
+		return this.baseUrl;
+	}
+
+	public void setBaseUrl(String baseUrl) {
+		this.baseUrl = baseUrl;
+	}
+
+	public String getTokenUri() {
+		return this.tokenUri;
+	}
+
+	public void setTokenUri(String tokenUri) {
+		this.tokenUri = tokenUri;
+	}
+
+	public ClientAuthentication getClientAuthenticationMethod() {
+		return this.clientAuthenticationMethod;
+	}
+
+	public void setClientAuthenticationMethod(ClientAuthentication clientAuthenticationMethod) {
+		this.clientAuthenticationMethod = clientAuthenticationMethod;
+	}
+
+	public Token getToken() {
+		return this.token;
+	}
+
+	public Http getHttp() {
+		return this.http;
+	}
+
+	/**
+	 * How the client authenticates at the token endpoint.
+	 */
+	public enum ClientAuthentication {
+
+		/**
+		 * HTTP Basic authentication with the client ID and secret.
+		 */
+		CLIENT_SECRET_BASIC,
+
+		/**
+		 * Client ID and secret in the form body.
+		 */
+		CLIENT_SECRET_POST
+
+	}
+
+	/**
+	 * Token lifecycle properties.
+	 */
+	public static class Token {
+
+		/**
+		 * How long before its expiry a token is renewed (at most half its lifetime).
+		 */
+		private Duration refreshSkew = Duration.ofSeconds(30);
+
+		/**
+		 * Lifetime of a token whose response has no expires_in.
+		 */
+		private Duration defaultLifetime = Duration.ofSeconds(3600);
+
+		/**
+		 * Attempts of a token request (the first included) when the token endpoint fails
+		 * with 5xx, 429, a timeout or a connection error. Refusals (4xx) are not retried.
+		 */
+		private int maxAttempts = 3;
+
+		/**
+		 * Wait before the first retry of a token request; it doubles with each retry,
+		 * with jitter.
+		 */
+		private Duration initialBackoff = Duration.ofMillis(500);
+
+		public Duration getRefreshSkew() {
+			return this.refreshSkew;
+		}
+
+		public void setRefreshSkew(Duration refreshSkew) {
+			this.refreshSkew = refreshSkew;
+		}
+
+		public Duration getDefaultLifetime() {
+			return this.defaultLifetime;
+		}
+
+		public void setDefaultLifetime(Duration defaultLifetime) {
+			this.defaultLifetime = defaultLifetime;
+		}
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		public void setInitialBackoff(Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+	}
+
+	/**
+	 * HTTP client properties, for token and API calls.
+	 */
+	public static class Http {
+
+		/**
+		 * Connect timeout.
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(5);
+
+		/**
+		 * Response timeout.
+		 */
+		private Duration responseTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * Maximum number of pooled connections to CXone; further requests wait for one.
+		 */
+		private int maxConnections = 100;
+
+		public int getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getResponseTimeout() {
+			return this.responseTimeout;
+		}
+
+		public void setResponseTimeout(Duration responseTimeout) {
+			this.responseTimeout = responseTimeout;
+		}
+
+	}
+
+}

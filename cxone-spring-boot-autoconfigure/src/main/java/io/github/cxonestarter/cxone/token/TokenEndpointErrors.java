@@ -1,0 +1,162 @@
+package io.github.cxonestarter.cxone.token;
+
+import java.util.Locale;
+import java.util.concurrent.TimeoutException;
+
+import io.github.cxonestarter.cxone.CxoneTokenException;
+import io.github.cxonestarter.cxone.CxoneTokenException.Reason;
+import io.netty.handler.timeout.ReadTimeoutException;
+
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+
+/**
+ * Turns what a token endpoint answered (or failed to answer) into a
+ * {@link CxoneTokenException} whose message names the cause and the fix. Messages carry
+ * the token URI and the error code, never a credential.
+ *
+ * @since 0.1.0
+ */
+public class TokenEndpointErrors {
+
+	private static final int MAX_DESCRIPTION_LENGTH = 200;
+
+	private final String tokenUri;
+
+	private final String credentialsFix;
+
+	private final String grantFix;
+
+	/**
+	 * Create an instance for the client_credentials flow.
+	 * @param tokenUri the token endpoint
+	 * @return the errors
+	 */
+	public static TokenEndpointErrors forClientCredentials(String tokenUri) {
+		return new TokenEndpointErrors(tokenUri,
+				"Check cxone.client-id (CXONE_CLIENT_ID) and cxone.client-secret (CXONE_CLIENT_SECRET), "
+						+ "that cxone.subdomain (CXONE_SUBDOMAIN) is right (it is case-sensitive), "
+						+ "and that the API key is Active under Settings > Integrations > API Keys.",
+				"Check that the API key is Active under Settings > Integrations > API Keys "
+						+ "and that cxone.token-uri (CXONE_TOKEN_URI) points at CXone's /oauth2/token.");
+	}
+
+	public TokenEndpointErrors(String tokenUri, String credentialsFix, String grantFix) {
+		this.tokenUri = tokenUri;
+		this.credentialsFix = credentialsFix;
+		this.grantFix = grantFix;
+	}
+
+	/**
+	 * Return the token endpoint these errors are about.
+	 * @return the token URI
+	 */
+	public String getTokenUri() {
+		return this.tokenUri;
+	}
+
+	/**
+	 * Create the error for an answer that is not a token.
+	 * @param status the HTTP status
+	 * @param errorCode the OAuth2 {@code error} of the answer, or {@code null}
+	 * @param description the OAuth2 {@code error_description}, or {@code null}
+	 * @return the error
+	 */
+	public CxoneTokenException fromResponse(int status, String errorCode, String description) {
+		String code = (errorCode != null) ? errorCode.toLowerCase(Locale.ROOT) : null;
+		String answer = "CXone's token endpoint " + this.tokenUri + " answered " + status
+				+ ((code != null) ? " " + code : "") + describe(description) + ". ";
+		if ("invalid_client".equals(code) || "unauthorized_client".equals(code)
+				|| (code == null && (status == 401 || status == 403))) {
+			return new CxoneTokenException(Reason.INVALID_CLIENT, status, this.tokenUri,
+					answer + "The client credentials were refused. " + this.credentialsFix);
+		}
+		if ("invalid_grant".equals(code)) {
+			return new CxoneTokenException(Reason.INVALID_GRANT, status, this.tokenUri,
+					answer + "The grant was refused. " + this.grantFix);
+		}
+		if ("invalid_scope".equals(code)) {
+			return new CxoneTokenException(Reason.INVALID_SCOPE, status, this.tokenUri, answer
+					+ "A requested scope was refused. Set cxone.scopes (CXONE_SCOPES) to scopes the API key has, "
+					+ "usually 'default'.");
+		}
+		if (status == 429) {
+			return new CxoneTokenException(Reason.RATE_LIMITED, status, this.tokenUri,
+					answer + "The token endpoint is rate limiting; the request will be tried again with backoff.");
+		}
+		if (status >= 500) {
+			return new CxoneTokenException(Reason.SERVER_ERROR, status, this.tokenUri,
+					answer + "CXone failed to issue a token; the request will be tried again with backoff.");
+		}
+		if (status >= 400) {
+			return new CxoneTokenException(Reason.BAD_REQUEST, status, this.tokenUri, answer
+					+ "The grant type or scope was refused: check that cxone.token-uri (CXONE_TOKEN_URI) is CXone's "
+					+ "token endpoint and that cxone.scopes (CXONE_SCOPES) lists valid scopes.");
+		}
+		return malformed(status, "it is not an OAuth2 token response");
+	}
+
+	/**
+	 * Create the error for a successful answer that carries no usable token.
+	 * @param status the HTTP status
+	 * @param what what is wrong with the answer
+	 * @return the error
+	 */
+	public CxoneTokenException malformed(int status, String what) {
+		return new CxoneTokenException(Reason.MALFORMED_RESPONSE, status, this.tokenUri,
+				"CXone's token endpoint " + this.tokenUri + " answered " + status + " but " + what
+						+ ". Check that cxone.token-uri (CXONE_TOKEN_URI) points at CXone's token endpoint.");
+	}
+
+	/**
+	 * Turn a failure to get any answer into a {@link CxoneTokenException}; other errors
+	 * are returned unchanged.
+	 * @param ex the failure
+	 * @return the error to raise
+	 */
+	public Throwable fromTransportFailure(Throwable ex) {
+		if (ex instanceof CxoneTokenException) {
+			return ex;
+		}
+		if (isTimeout(ex)) {
+			return new CxoneTokenException(Reason.TIMEOUT, 0, this.tokenUri, "CXone's token endpoint "
+					+ this.tokenUri + " did not answer in time. Check the network path to it, or raise "
+					+ "cxone.http.response-timeout / cxone.http.connect-timeout.", ex);
+		}
+		if (ex instanceof WebClientRequestException) {
+			return new CxoneTokenException(Reason.UNREACHABLE, 0, this.tokenUri,
+					"CXone's token endpoint " + this.tokenUri + " could not be reached (" + rootMessage(ex)
+							+ "). Check cxone.token-uri (CXONE_TOKEN_URI), cxone.subdomain (CXONE_SUBDOMAIN) "
+							+ "and the network path to CXone.",
+					ex);
+		}
+		return ex;
+	}
+
+	static boolean isTimeout(Throwable ex) {
+		for (Throwable candidate = ex; candidate != null; candidate = candidate.getCause()) {
+			if (candidate instanceof TimeoutException || candidate instanceof ReadTimeoutException
+					|| candidate instanceof io.netty.channel.ConnectTimeoutException) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static String rootMessage(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return root.getClass().getSimpleName() + ((root.getMessage() != null) ? ": " + root.getMessage() : "");
+	}
+
+	private static String describe(String description) {
+		if (description == null || description.isBlank()) {
+			return "";
+		}
+		String trimmed = description.strip();
+		return " (" + ((trimmed.length() > MAX_DESCRIPTION_LENGTH) ? trimmed.substring(0, MAX_DESCRIPTION_LENGTH)
+				+ "..." : trimmed) + ")";
+	}
+
+}

@@ -1,0 +1,97 @@
+package io.github.cxonestarter.cxone.web;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.github.cxonestarter.cxone.CxoneAccessDeniedException;
+import io.github.cxonestarter.cxone.CxoneAuthenticationException;
+import io.github.cxonestarter.cxone.token.CxoneTokenManager;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
+
+/**
+ * Puts the application's CXone token on every request. A 401 drops the token that was
+ * used (only that one), gets a new one and replays the request once; a second 401 is a
+ * {@link CxoneAuthenticationException}. A 403 is never replayed: it is a
+ * {@link CxoneAccessDeniedException} that says which permission is missing.
+ *
+ * @since 0.1.0
+ */
+public class CxoneAuthorizationFilter implements ExchangeFilterFunction {
+
+	private static final Pattern SCOPE = Pattern.compile("scope=\"([^\"]*)\"");
+
+	private final CxoneTokenManager tokens;
+
+	public CxoneAuthorizationFilter(CxoneTokenManager tokens) {
+		this.tokens = tokens;
+	}
+
+	@Override
+	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
+		return this.tokens.authorize()
+			.flatMap((client) -> send(request, next, client).flatMap((response) -> {
+				if (response.statusCode().value() == HttpStatus.UNAUTHORIZED.value()) {
+					return response.releaseBody()
+						.then(this.tokens.evict(client.getAccessToken()))
+						.then(this.tokens.authorize())
+						.flatMap((fresh) -> send(request, next, fresh)
+							.flatMap((replayed) -> checked(replayed, request, fresh)));
+				}
+				return checked(response, request, client);
+			}));
+	}
+
+	private Mono<ClientResponse> send(ClientRequest request, ExchangeFunction next, OAuth2AuthorizedClient client) {
+		ClientRequest authorized = ClientRequest.from(request)
+			.headers((headers) -> headers.setBearerAuth(client.getAccessToken().getTokenValue()))
+			.build();
+		return next.exchange(authorized);
+	}
+
+	private Mono<ClientResponse> checked(ClientResponse response, ClientRequest request,
+			OAuth2AuthorizedClient client) {
+		int status = response.statusCode().value();
+		if (status == HttpStatus.UNAUTHORIZED.value()) {
+			return response.releaseBody()
+				.then(Mono.error(new CxoneAuthenticationException("CXone refused " + describe(request)
+						+ " with 401 Unauthorized, twice: once with the cached token and once with a new one. "
+						+ "The client ID or secret is wrong, the API key is disabled, or cxone.subdomain "
+						+ "(CXONE_SUBDOMAIN) is wrong (it is case-sensitive). Check Settings > Integrations > "
+						+ "API Keys, and that the key is Active.")));
+		}
+		if (status == HttpStatus.FORBIDDEN.value()) {
+			String required = requiredScope(response.headers().asHttpHeaders());
+			String missing = (required != null) ? "the permission (scope) '" + required + "'"
+					: "the permission (scope) this endpoint needs";
+			return response.releaseBody()
+				.then(Mono.error(new CxoneAccessDeniedException("CXone denied " + describe(request)
+						+ " with 403 Forbidden: the API key lacks " + missing + "; its token carries the scopes "
+						+ client.getAccessToken().getScopes() + ". Grant the permission to the API key's user "
+						+ "(or add the scope to cxone.scopes); permission changes can take up to 15 minutes "
+						+ "to reach the API.", client.getAccessToken().getScopes(), required)));
+		}
+		return Mono.just(response);
+	}
+
+	private static String requiredScope(HttpHeaders headers) {
+		String challenge = headers.getFirst(HttpHeaders.WWW_AUTHENTICATE);
+		if (challenge == null) {
+			return null;
+		}
+		Matcher matcher = SCOPE.matcher(challenge);
+		return matcher.find() ? matcher.group(1) : null;
+	}
+
+	static String describe(ClientRequest request) {
+		return request.method().name() + " " + request.url().getPath();
+	}
+
+}

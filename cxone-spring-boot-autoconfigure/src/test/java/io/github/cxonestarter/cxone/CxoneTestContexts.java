@@ -1,0 +1,49 @@
+package io.github.cxonestarter.cxone;
+
+import io.github.cxonestarter.cxone.autoconfigure.CxoneAutoConfiguration;
+import io.github.cxonestarter.cxone.test.EmbeddedCxone;
+import reactor.core.publisher.Mono;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+
+/**
+ * Application contexts with the starter pointed at an {@link EmbeddedCxone}.
+ */
+public final class CxoneTestContexts {
+
+	private CxoneTestContexts() {
+	}
+
+	/**
+	 * Return a context runner with the starter's auto-configuration and no properties.
+	 * @return the runner
+	 */
+	public static ApplicationContextRunner runner() {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, CxoneAutoConfiguration.class));
+	}
+
+	/**
+	 * Return a context runner whose {@code cxone.*} properties point at the given server,
+	 * with short backoffs.
+	 * @param cxone the server
+	 * @return the runner
+	 */
+	public static ApplicationContextRunner runner(EmbeddedCxone cxone) {
+		return runner().withPropertyValues("cxone.base-url=" + cxone.baseUrl(), "cxone.token-uri=" + cxone.tokenUri(),
+				"cxone.client-id=" + EmbeddedCxone.CLIENT_ID, "cxone.client-secret=" + EmbeddedCxone.CLIENT_SECRET,
+				"cxone.token.initial-backoff=50ms");
+	}
+
+	/**
+	 * Call "who am I" through the client.
+	 * @param client the client
+	 * @return the answer's body
+	 */
+	public static Mono<String> whoami(CxoneWebClient client) {
+		return client.get().uri(EmbeddedCxone.WHOAMI_PATH).retrieve().bodyToMono(String.class);
+	}
+
+}
