@@ -31,6 +31,8 @@ public final class AuthorizationServer {
 
 	public static final String SHORT_LIVED_CLIENT_ID = "sas-short-client";
 
+	public static final String SHORT_LIVED_CLIENT_SECRET = "sas-short-secret-K2p";
+
 	public static final int SHORT_LIFETIME_SECONDS = 4;
 
 	private static final List<TokenRequest> tokenRequests = new CopyOnWriteArrayList<>();
@@ -73,7 +75,7 @@ public final class AuthorizationServer {
 					prefix + "main.registration.authorization-grant-types=client_credentials",
 					prefix + "main.registration.scopes=default,reporting",
 					prefix + "short.registration.client-id=" + SHORT_LIVED_CLIENT_ID,
-					prefix + "short.registration.client-secret={noop}" + CLIENT_SECRET,
+					prefix + "short.registration.client-secret={noop}" + SHORT_LIVED_CLIENT_SECRET,
 					prefix + "short.registration.client-authentication-methods=client_secret_basic",
 					prefix + "short.registration.authorization-grant-types=client_credentials",
 					prefix + "short.registration.scopes=default",

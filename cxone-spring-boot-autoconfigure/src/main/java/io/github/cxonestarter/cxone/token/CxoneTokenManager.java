@@ -92,6 +92,10 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 	 * @return the authorized client
 	 */
 	public Mono<OAuth2AuthorizedClient> authorize() {
+		return Mono.defer(this::currentOrFetch);
+	}
+
+	private Mono<OAuth2AuthorizedClient> currentOrFetch() {
 		OAuth2AuthorizedClient client = this.current.get();
 		if (client != null) {
 			Instant now = this.clock.instant();
@@ -103,7 +107,7 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 				return Mono.just(client);
 			}
 		}
-		return Mono.defer(this::fetchShared);
+		return fetchShared();
 	}
 
 	/**
@@ -152,7 +156,9 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 				return running;
 			}
 			AtomicReference<Mono<OAuth2AuthorizedClient>> self = new AtomicReference<>();
+			// Cleared before the error reaches waiters, so that a caller woken by it starts afresh.
 			Mono<OAuth2AuthorizedClient> fetch = Mono.defer(this::requestToken)
+				.doOnError((ex) -> this.inFlight.compareAndSet(self.get(), null))
 				.doFinally((signal) -> this.inFlight.compareAndSet(self.get(), null))
 				.cache();
 			self.set(fetch);
