@@ -1,0 +1,63 @@
+package io.github.cxonestarter.sample;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.cxonestarter.cxone.test.EmbeddedCxone;
+import org.apache.commons.logging.Log;
+
+import org.springframework.boot.EnvironmentPostProcessor;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.logging.DeferredLogFactory;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Starts an embedded CXone and points {@code cxone.*} at it when no credentials are
+ * configured, so that the sample runs with no tenant at all.
+ *
+ * @since 0.1.0
+ */
+public class EmbeddedCxoneEnvironmentPostProcessor implements EnvironmentPostProcessor {
+
+	private static final String[] CREDENTIALS = { "cxone.subdomain", "cxone.client-id", "cxone.client-secret",
+			"cxone.base-url", "cxone.token-uri" };
+
+	private static EmbeddedCxone embedded;
+
+	private final Log logger;
+
+	public EmbeddedCxoneEnvironmentPostProcessor(DeferredLogFactory logFactory) {
+		this.logger = logFactory.getLog(EmbeddedCxoneEnvironmentPostProcessor.class);
+	}
+
+	@Override
+	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
+		if (!environment.getProperty("sample.embedded-cxone.enabled", Boolean.class, true)) {
+			return;
+		}
+		for (String property : CREDENTIALS) {
+			if (environment.containsProperty(property)) {
+				return;
+			}
+		}
+		EmbeddedCxone cxone = start();
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("cxone.base-url", cxone.baseUrl());
+		properties.put("cxone.token-uri", cxone.tokenUri());
+		properties.put("cxone.client-id", EmbeddedCxone.CLIENT_ID);
+		properties.put("cxone.client-secret", EmbeddedCxone.CLIENT_SECRET);
+		environment.getPropertySources().addLast(new MapPropertySource("embeddedCxone", properties));
+		this.logger.info("No CXONE_* credentials are set: started an embedded CXone at " + cxone.baseUrl()
+				+ " (set CXONE_SUBDOMAIN, CXONE_CLIENT_ID and CXONE_CLIENT_SECRET to use a real tenant)");
+	}
+
+	private static synchronized EmbeddedCxone start() {
+		if (embedded == null) {
+			embedded = EmbeddedCxone.start();
+			Runtime.getRuntime().addShutdownHook(new Thread(embedded::close, "embedded-cxone-shutdown"));
+		}
+		return embedded;
+	}
+
+}
