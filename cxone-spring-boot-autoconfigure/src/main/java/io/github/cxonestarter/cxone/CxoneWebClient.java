@@ -17,6 +17,20 @@ import org.springframework.web.reactive.function.client.WebClient;
  */
 public final class CxoneWebClient {
 
+	/**
+	 * Request attribute that, set to {@code true}, turns the starter's retries off for one
+	 * request, for callers that do their own retrying:
+	 * {@code cxone.get().uri(...).attribute(CxoneWebClient.NO_RETRY, true)}.
+	 */
+	public static final String NO_RETRY = CxoneWebClient.class.getName() + ".noRetry";
+
+	/**
+	 * Request attribute that, set to {@code true}, lets a non-idempotent request (POST,
+	 * PATCH) be retried after 5xx, timeouts and connection errors too. 429 is retried for
+	 * every method anyway.
+	 */
+	public static final String RETRY_NON_IDEMPOTENT = CxoneWebClient.class.getName() + ".retryNonIdempotent";
+
 	private final WebClient webClient;
 
 	public CxoneWebClient(WebClient webClient) {

@@ -12,7 +12,11 @@ import io.github.cxonestarter.cxone.token.RetryingTokenResponseClient;
 import io.github.cxonestarter.cxone.token.TokenEndpointErrors;
 import io.github.cxonestarter.cxone.token.TokenEventListener;
 import io.github.cxonestarter.cxone.web.CxoneAuthorizationFilter;
+import io.github.cxonestarter.cxone.web.CxoneRetryFilter;
 import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
 import io.netty.channel.ChannelOption;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
@@ -73,6 +77,11 @@ public final class CxoneAutoConfiguration {
 	 * Name of the principal the application's token is held for.
 	 */
 	public static final String PRINCIPAL = "cxone-application";
+
+	/**
+	 * Name of the Resilience4j retry of API calls.
+	 */
+	public static final String RETRY_NAME = "cxone";
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -169,16 +178,33 @@ public final class CxoneAutoConfiguration {
 				Clock.systemUTC(), listeners.getIfAvailable(() -> TokenEventListener.NONE));
 	}
 
+	@Bean(defaultCandidate = false)
+	@ConditionalOnMissingBean(name = "cxoneRetry")
+	@ConditionalOnBooleanProperty(name = "cxone.retry.enabled", matchIfMissing = true)
+	Retry cxoneRetry(CxoneProperties properties, ObjectProvider<RetryRegistry> registry) {
+		CxoneProperties.Retry retry = properties.getRetry();
+		RetryConfig config = CxoneRetryFilter.retryConfig(retry.getMaxAttempts(),
+				IntervalFunction.ofExponentialRandomBackoff(retry.getInitialBackoff(), retry.getMultiplier(), 0.5,
+						retry.getMaxBackoff()));
+		RetryRegistry applicationRegistry = registry.getIfUnique();
+		return (applicationRegistry != null) ? applicationRegistry.retry(RETRY_NAME, config)
+				: Retry.of(RETRY_NAME, config);
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
-	CxoneWebClient cxoneWebClient(CxoneEndpoints endpoints, CxoneTokenManager tokenManager,
+	CxoneWebClient cxoneWebClient(CxoneProperties properties, CxoneEndpoints endpoints, CxoneTokenManager tokenManager,
 			@Qualifier("cxoneClientHttpConnector") ClientHttpConnector connector,
-			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<CxoneWebClientCustomizer> customizers) {
+			@Qualifier("cxoneRetry") ObjectProvider<Retry> retry, ObjectProvider<WebClient.Builder> webClientBuilder,
+			ObjectProvider<CxoneWebClientCustomizer> customizers) {
 		WebClient.Builder builder = webClientBuilder.getIfAvailable(WebClient::builder)
 			.clientConnector(connector)
 			.baseUrl(endpoints.baseUrl().toString())
-			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
-			.filter(new CxoneAuthorizationFilter(tokenManager));
+			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE);
+		// Retry wraps authorization, so that every attempt gets a valid token.
+		retry.ifAvailable((cxoneRetry) -> builder.filter(new CxoneRetryFilter(cxoneRetry,
+				properties.getRetry().isRetryNonIdempotent(), properties.getRetry().getMaxRetryAfter())));
+		builder.filter(new CxoneAuthorizationFilter(tokenManager));
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return new CxoneWebClient(builder.build());
 	}

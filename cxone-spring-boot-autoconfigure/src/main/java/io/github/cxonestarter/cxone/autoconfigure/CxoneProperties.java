@@ -59,6 +59,8 @@ public class CxoneProperties {
 
 	private final Http http = new Http();
 
+	private final Retry retry = new Retry();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -129,6 +131,10 @@ public class CxoneProperties {
 
 	public Http getHttp() {
 		return this.http;
+	}
+
+	public Retry getRetry() {
+		return this.retry;
 	}
 
 	/**
@@ -251,6 +257,107 @@ public class CxoneProperties {
 
 		public void setResponseTimeout(Duration responseTimeout) {
 			this.responseTimeout = responseTimeout;
+		}
+
+	}
+
+	/**
+	 * Retry properties, for API calls made through CxoneWebClient.
+	 */
+	public static class Retry {
+
+		/**
+		 * Whether to retry API calls that CXone answers with 429, 502, 503 or 504, or that
+		 * fail to connect or time out.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Attempts of an API call in all, the first included.
+		 */
+		private int maxAttempts = 4;
+
+		/**
+		 * Wait before the first retry when CXone sends no Retry-After.
+		 */
+		private Duration initialBackoff = Duration.ofSeconds(1);
+
+		/**
+		 * Factor by which the wait grows with each retry.
+		 */
+		private double multiplier = 2;
+
+		/**
+		 * Longest wait between two attempts when CXone sends no Retry-After.
+		 */
+		private Duration maxBackoff = Duration.ofSeconds(30);
+
+		/**
+		 * Longest Retry-After that is waited for; a longer one fails the call at once with
+		 * a rate-limit error.
+		 */
+		private Duration maxRetryAfter = Duration.ofSeconds(60);
+
+		/**
+		 * Whether non-idempotent calls (POST, PATCH) are retried after 502, 503, 504,
+		 * connection failures and timeouts too. 429 is retried for every method.
+		 */
+		private boolean retryNonIdempotent;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		public void setInitialBackoff(Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+		public Duration getMaxRetryAfter() {
+			return this.maxRetryAfter;
+		}
+
+		public void setMaxRetryAfter(Duration maxRetryAfter) {
+			this.maxRetryAfter = maxRetryAfter;
+		}
+
+		public boolean isRetryNonIdempotent() {
+			return this.retryNonIdempotent;
+		}
+
+		public void setRetryNonIdempotent(boolean retryNonIdempotent) {
+			this.retryNonIdempotent = retryNonIdempotent;
 		}
 
 	}

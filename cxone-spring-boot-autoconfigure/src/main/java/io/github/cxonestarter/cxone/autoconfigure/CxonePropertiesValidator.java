@@ -88,6 +88,16 @@ public class CxonePropertiesValidator {
 			problem("cxone.http.max-connections",
 					"is " + properties.getHttp().getMaxConnections() + "; it must be at least 1, like 100");
 		}
+		CxoneProperties.Retry retry = properties.getRetry();
+		if (retry.getMaxAttempts() < 1) {
+			problem("cxone.retry.max-attempts", "is " + retry.getMaxAttempts() + "; it must be at least 1, like 4");
+		}
+		requirePositive("cxone.retry.initial-backoff", retry.getInitialBackoff());
+		requirePositive("cxone.retry.max-backoff", retry.getMaxBackoff());
+		requirePositive("cxone.retry.max-retry-after", retry.getMaxRetryAfter());
+		if (!(retry.getMultiplier() >= 1)) {
+			problem("cxone.retry.multiplier", "is " + retry.getMultiplier() + "; it must be at least 1, like 2");
+		}
 		if (!this.missing.isEmpty() || !this.problems.isEmpty()) {
 			throw new InvalidCxonePropertiesException(this.missing, this.problems);
 		}

@@ -107,10 +107,10 @@ public final class EmbeddedCxone implements AutoCloseable {
 		this.server = HttpServer.create()
 			.host("127.0.0.1")
 			.port(port)
-			.doOnConnection((connection) -> {
+			.doOnChannelInit((observer, channel, remoteAddress) -> {
 				this.openConnections.incrementAndGet();
 				this.totalConnections.incrementAndGet();
-				connection.onDispose(this.openConnections::decrementAndGet);
+				channel.closeFuture().addListener((closed) -> this.openConnections.decrementAndGet());
 			})
 			.handle(this::handle)
 			.bindNow();

@@ -1,0 +1,199 @@
+package io.github.cxonestarter.cxone.web;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.cxonestarter.cxone.CxoneApiException;
+import io.github.cxonestarter.cxone.CxoneRateLimitException;
+import io.github.cxonestarter.cxone.CxoneWebClient;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.reactor.retry.RetryOperator;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+
+/**
+ * Retries CXone requests with Resilience4j, each attempt going through the filters that
+ * follow (so it gets a fresh token if needed):
+ * <ul>
+ * <li>429 for any method (CXone did not process the request), waiting what
+ * {@code Retry-After} asks (seconds or HTTP-date), or a jittered exponential backoff
+ * without it; a {@code Retry-After} longer than the allowed maximum fails at once;</li>
+ * <li>502, 503, 504, connection failures and timeouts for idempotent methods only, unless
+ * the request or the configuration allows more.</li>
+ * </ul>
+ * The body of a failed attempt is read before the next attempt, so its connection goes
+ * back to the pool. When attempts run out the error is a {@link CxoneRateLimitException}
+ * or a {@link CxoneApiException}.
+ *
+ * @since 0.1.0
+ */
+public class CxoneRetryFilter implements ExchangeFilterFunction {
+
+	private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
+			HttpMethod.PUT, HttpMethod.DELETE, HttpMethod.TRACE);
+
+	private static final Set<Integer> TRANSIENT_STATUSES = Set.of(502, 503, 504);
+
+	private static final int TOO_MANY_REQUESTS = 429;
+
+	private static final int MAX_BODY_IN_MESSAGE = 300;
+
+	private final Retry retry;
+
+	private final boolean retryNonIdempotent;
+
+	private final Duration maxRetryAfter;
+
+	/**
+	 * Create a new instance.
+	 * @param retry the Resilience4j retry, configured by {@link #retryConfig}
+	 * @param retryNonIdempotent whether POST and PATCH are retried after 5xx and
+	 * connection failures too
+	 * @param maxRetryAfter the longest {@code Retry-After} that is waited for
+	 */
+	public CxoneRetryFilter(Retry retry, boolean retryNonIdempotent, Duration maxRetryAfter) {
+		this.retry = retry;
+		this.retryNonIdempotent = retryNonIdempotent;
+		this.maxRetryAfter = maxRetryAfter;
+	}
+
+	/**
+	 * Create the Resilience4j configuration for this filter.
+	 * @param maxAttempts attempts in all, the first included
+	 * @param backoff the wait between attempts when no {@code Retry-After} is given
+	 * @return the configuration
+	 */
+	public static RetryConfig retryConfig(int maxAttempts, IntervalFunction backoff) {
+		return RetryConfig.custom()
+			.maxAttempts(maxAttempts)
+			.retryOnException((ex) -> ex instanceof RetryableFailure failure && failure.isRetryable())
+			.intervalBiFunction((attempt, outcome) -> {
+				if (outcome.isLeft() && outcome.getLeft() instanceof RetryableFailure failure
+						&& failure.retryAfter() != null) {
+					long wait = failure.retryAfter().toMillis();
+					// A little jitter, only ever later than asked, so that callers do not return at once.
+					return wait + ThreadLocalRandom.current().nextLong(Math.min(1000, wait / 10) + 1);
+				}
+				return backoff.apply(attempt);
+			})
+			.build();
+	}
+
+	/**
+	 * Return a short name for why an attempt failed, for metrics: the status,
+	 * {@code timeout} or {@code connection}, or {@code null} when the failure is not one
+	 * of this filter's.
+	 * @param failure the failure Resilience4j reported
+	 * @return the cause or {@code null}
+	 */
+	public static String causeOf(Throwable failure) {
+		return (failure instanceof RetryableFailure retryable) ? retryable.cause() : null;
+	}
+
+	@Override
+	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
+		if (Boolean.TRUE.equals(request.attribute(CxoneWebClient.NO_RETRY).orElse(null))) {
+			return next.exchange(request);
+		}
+		boolean anyFailure = this.retryNonIdempotent || IDEMPOTENT.contains(request.method())
+				|| Boolean.TRUE.equals(request.attribute(CxoneWebClient.RETRY_NON_IDEMPOTENT).orElse(null));
+		AtomicInteger attempts = new AtomicInteger();
+		return Mono.defer(() -> {
+			attempts.incrementAndGet();
+			return next.exchange(request);
+		})
+			.onErrorMap(WebClientRequestException.class,
+					(ex) -> anyFailure ? new RetryableFailure(0, null, null, null, true, ex) : ex)
+			.flatMap((response) -> classify(response, anyFailure))
+			.transformDeferred(RetryOperator.of(this.retry))
+			.onErrorMap(RetryableFailure.class, (failure) -> toException(request, failure, attempts.get()));
+	}
+
+	private Mono<ClientResponse> classify(ClientResponse response, boolean anyFailure) {
+		int status = response.statusCode().value();
+		if (status == TOO_MANY_REQUESTS) {
+			Duration retryAfter = retryAfter(response.headers().asHttpHeaders());
+			boolean waitable = retryAfter == null || retryAfter.compareTo(this.maxRetryAfter) <= 0;
+			return failure(response, retryAfter, waitable);
+		}
+		if (anyFailure && TRANSIENT_STATUSES.contains(status)) {
+			return failure(response, null, true);
+		}
+		return Mono.just(response);
+	}
+
+	private Mono<ClientResponse> failure(ClientResponse response, Duration retryAfter, boolean retryable) {
+		String statusDescription = response.headers().asHttpHeaders().getFirst("icStatusDescription");
+		return response.bodyToMono(String.class)
+			.onErrorResume((ex) -> Mono.empty())
+			.defaultIfEmpty("")
+			.flatMap((body) -> Mono.error(new RetryableFailure(response.statusCode().value(), retryAfter, body,
+					statusDescription, retryable, null)));
+	}
+
+	static Duration retryAfter(HttpHeaders headers) {
+		String value = headers.getFirst(HttpHeaders.RETRY_AFTER);
+		if (value == null || value.isBlank()) {
+			return null;
+		}
+		value = value.strip();
+		if (value.chars().allMatch(Character::isDigit)) {
+			return Duration.ofSeconds(Long.parseLong(value));
+		}
+		try {
+			long date = headers.getFirstDate(HttpHeaders.RETRY_AFTER);
+			Duration wait = Duration.between(Instant.now(), Instant.ofEpochMilli(date));
+			return wait.isNegative() ? Duration.ZERO : wait;
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
+	private CxoneApiException toException(ClientRequest request, RetryableFailure failure, int attempts) {
+		String call = CxoneAuthorizationFilter.describe(request);
+		String tried = (attempts == 1) ? "1 attempt" : attempts + " attempts";
+		String description = (failure.statusDescription() != null)
+				? " (icStatusDescription: " + failure.statusDescription() + ")" : "";
+		if (failure.status() == TOO_MANY_REQUESTS) {
+			Duration retryAfter = failure.retryAfter();
+			String cause = (retryAfter != null && !failure.isRetryable())
+					? "it asked to wait " + retryAfter.toSeconds() + "s, longer than cxone.retry.max-retry-after ("
+							+ this.maxRetryAfter.toSeconds() + "s), so the starter did not wait"
+					: "still rate limited after " + tried
+							+ ((retryAfter != null) ? "; last Retry-After " + retryAfter.toSeconds() + "s" : "");
+			return new CxoneRateLimitException("CXone answered 429 Too Many Requests to " + call + description + ": "
+					+ cause + ". The API key is rate limited: back off exponentially and honour Retry-After "
+					+ "(lower the request rate, or raise cxone.retry.max-attempts).", failure.body(),
+					failure.statusDescription(), attempts, retryAfter);
+		}
+		if (failure.status() == 0) {
+			return new CxoneApiException("CXone could not be reached for " + call + " after " + tried + " ("
+					+ failure.cause() + ": " + failure.getCause().getMessage() + "). Check cxone.base-url "
+					+ "(CXONE_BASE_URL) and the network path to CXone.", 0, "", null, attempts, failure.getCause());
+		}
+		return new CxoneApiException("CXone answered " + failure.status() + " to " + call + description + " after "
+				+ tried + ": " + abbreviate(failure.body()) + ". CXone is failing or overloaded; try again later.",
+				failure.status(), failure.body(), failure.statusDescription(), attempts, null);
+	}
+
+	private static String abbreviate(String body) {
+		if (body == null || body.isBlank()) {
+			return "(no body)";
+		}
+		return (body.length() > MAX_BODY_IN_MESSAGE) ? body.substring(0, MAX_BODY_IN_MESSAGE) + "..." : body;
+	}
+
+}

@@ -1,0 +1,287 @@
+package io.github.cxonestarter.cxone.web;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+
+import io.github.cxonestarter.cxone.CxoneApiException;
+import io.github.cxonestarter.cxone.CxoneRateLimitException;
+import io.github.cxonestarter.cxone.CxoneTestContexts;
+import io.github.cxonestarter.cxone.CxoneWebClient;
+import io.github.cxonestarter.cxone.test.EmbeddedCxone;
+import io.github.cxonestarter.cxone.test.RecordedRequest;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryRegistry;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
+
+import static io.github.cxonestarter.cxone.CxoneTestContexts.whoami;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Resilience4j retries of {@link CxoneWebClient} calls against an embedded CXone that
+ * records when each request arrived.
+ */
+class RetryTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	private static EmbeddedCxone cxone;
+
+	@BeforeAll
+	static void startCxone() {
+		cxone = EmbeddedCxone.start();
+	}
+
+	@AfterAll
+	static void stopCxone() {
+		cxone.close();
+	}
+
+	@BeforeEach
+	void resetCxone() {
+		cxone.reset();
+	}
+
+	private ApplicationContextRunner runner() {
+		return CxoneTestContexts.runner(cxone).withPropertyValues("cxone.retry.initial-backoff=50ms");
+	}
+
+	@Test
+	void whenTwo429sCarryRetryAfterSecondsThenEachRetryWaitsAtLeastThatLong() {
+		runner().run((context) -> {
+			CxoneWebClient client = context.getBean(CxoneWebClient.class);
+			whoami(client).block(TIMEOUT);
+			cxone.enqueueApiFaults(2, 429, "2");
+			assertThat(whoami(client).block(TIMEOUT)).contains("Embedded CXone API Key");
+			List<RecordedRequest> calls = cxone.apiRequests().subList(1, 4);
+			assertThat(calls).extracting(RecordedRequest::status).containsExactly(429, 429, 200);
+			assertThat(Duration.between(calls.get(0).receivedAt(), calls.get(1).receivedAt()))
+				.isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+			assertThat(Duration.between(calls.get(1).receivedAt(), calls.get(2).receivedAt()))
+				.isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+			assertThat(calls).allSatisfy((call) -> assertThat(call.header("Authorization")).startsWith("Bearer "));
+		});
+	}
+
+	@Test
+	void whenA429CarriesRetryAfterAsAnHttpDateThenTheRetryWaitsUntilThatDate() {
+		Instant notBefore = Instant.now().plusSeconds(3).truncatedTo(ChronoUnit.SECONDS);
+		String httpDate = DateTimeFormatter.RFC_1123_DATE_TIME.format(notBefore.atZone(ZoneOffset.UTC));
+		runner().run((context) -> {
+			CxoneWebClient client = context.getBean(CxoneWebClient.class);
+			cxone.enqueueApiFaults(1, 429, httpDate);
+			whoami(client).block(TIMEOUT);
+			List<RecordedRequest> calls = cxone.apiRequests();
+			assertThat(calls).extracting(RecordedRequest::status).containsExactly(429, 200);
+			assertThat(calls.get(1).receivedAt()).isAfterOrEqualTo(notBefore);
+		});
+	}
+
+	@Test
+	void whenA429HasNoRetryAfterThenAJitteredBackoffIsUsed() {
+		runner().withPropertyValues("cxone.retry.initial-backoff=400ms").run((context) -> {
+			CxoneWebClient client = context.getBean(CxoneWebClient.class);
+			cxone.enqueueApiFaults(1, 429, null);
+			whoami(client).block(TIMEOUT);
+			List<RecordedRequest> calls = cxone.apiRequests();
+			assertThat(calls).extracting(RecordedRequest::status).containsExactly(429, 200);
+			// 400 ms with 50 % jitter: between 200 and 600 ms.
+			assertThat(Duration.between(calls.get(0).receivedAt(), calls.get(1).receivedAt()))
+				.isGreaterThanOrEqualTo(Duration.ofMillis(200));
+		});
+	}
+
+	@Test
+	void whenA503AnswersAGetThenItIsRetried() {
+		runner().run((context) -> {
+			cxone.enqueueApiFaults(1, 503, null);
+			whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT);
+			assertThat(cxone.apiRequests()).extracting(RecordedRequest::status).containsExactly(503, 200);
+		});
+	}
+
+	@Test
+	void whenA503AnswersAPostThenItIsNotRetried() {
+		runner().run((context) -> {
+			cxone.enqueueApiFaults(1, 503, null);
+			CxoneWebClient client = context.getBean(CxoneWebClient.class);
+			assertThatExceptionOfType(WebClientResponseException.ServiceUnavailable.class)
+				.isThrownBy(() -> client.post().uri(EmbeddedCxone.ECHO_PREFIX).bodyValue(Map.of("a", 1)).retrieve()
+					.bodyToMono(String.class).block(TIMEOUT));
+			assertThat(cxone.apiRequests()).hasSize(1);
+		});
+	}
+
+	@Test
+	void whenAPostOptsInThenA503IsRetried() {
+		runner().run((context) -> {
+			cxone.enqueueApiFaults(1, 503, null);
+			CxoneWebClient client = context.getBean(CxoneWebClient.class);
+			assertThat(client.post().uri(EmbeddedCxone.ECHO_PREFIX).attribute(CxoneWebClient.RETRY_NON_IDEMPOTENT, true)
+				.bodyValue(Map.of("a", 1)).retrieve().bodyToMono(String.class).block(TIMEOUT)).contains("\"method\":\"POST\"");
+			assertThat(cxone.apiRequests()).extracting(RecordedRequest::status).containsExactly(503, 200);
+		});
+	}
+
+	@Test
+	void whenA429AnswersAPostThenItIsRetried() {
+		runner().run((context) -> {
+			cxone.enqueueApiFaults(1, 429, "0");
+			CxoneWebClient client = context.getBean(CxoneWebClient.class);
+			client.post().uri(EmbeddedCxone.ECHO_PREFIX).bodyValue(Map.of("a", 1)).retrieve().bodyToMono(String.class)
+				.block(TIMEOUT);
+			assertThat(cxone.apiRequests()).extracting(RecordedRequest::status).containsExactly(429, 200);
+		});
+	}
+
+	@Test
+	void whenRetryAfterIsLongerThanAllowedThenTheRateLimitErrorIsImmediate() {
+		runner().run((context) -> {
+			cxone.enqueueApiFaults(1, 429, "3600");
+			assertThatExceptionOfType(CxoneRateLimitException.class)
+				.isThrownBy(() -> whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT))
+				.satisfies((ex) -> {
+					assertThat(ex.getRetryAfter()).hasSeconds(3600);
+					assertThat(ex.getAttempts()).isEqualTo(1);
+				})
+				.withMessageContaining("cxone.retry.max-retry-after")
+				.withMessageContaining("honour Retry-After");
+			assertThat(cxone.apiRequests()).hasSize(1);
+		});
+	}
+
+	@Test
+	void whenAttemptsRunOutOn429ThenTheRateLimitErrorCarriesStatusRetryAfterAndAttempts() {
+		runner().run((context) -> {
+			cxone.enqueueApiFaults(4, 429, "0");
+			assertThatExceptionOfType(CxoneRateLimitException.class)
+				.isThrownBy(() -> whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT))
+				.satisfies((ex) -> {
+					assertThat(ex.getStatus()).isEqualTo(429);
+					assertThat(ex.getAttempts()).isEqualTo(4);
+					assertThat(ex.getRetryAfter()).isZero();
+					assertThat(ex.getStatusDescription()).isEqualTo("Injected fault 429");
+				})
+				.withMessageContaining("back off exponentially");
+			assertThat(cxone.apiRequests()).hasSize(4);
+		});
+	}
+
+	@Test
+	void whenAttemptsRunOutOn503ThenTheApiErrorCarriesCxonesBodyAndStatusDescription() {
+		runner().run((context) -> {
+			cxone.enqueueApiFaults(4, 503, null);
+			assertThatExceptionOfType(CxoneApiException.class)
+				.isThrownBy(() -> whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT))
+				.satisfies((ex) -> {
+					assertThat(ex.getStatus()).isEqualTo(503);
+					assertThat(ex.getAttempts()).isEqualTo(4);
+					assertThat(ex.getResponseBody()).contains("injected");
+					assertThat(ex.getStatusDescription()).isEqualTo("Injected fault 503");
+				})
+				.withMessageContaining("icStatusDescription: Injected fault 503");
+		});
+	}
+
+	@Test
+	void whenOtherClientErrorsAnswerThenTheyAreNeverRetried() {
+		runner().run((context) -> {
+			cxone.enqueueApiFaults(1, 404, null);
+			assertThatExceptionOfType(WebClientResponseException.NotFound.class)
+				.isThrownBy(() -> whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT));
+			assertThat(cxone.apiRequests()).hasSize(1);
+		});
+	}
+
+	@Test
+	void whenARequestOptsOutThenA429IsReturnedAsIs() {
+		runner().run((context) -> {
+			cxone.enqueueApiFaults(1, 429, "1");
+			CxoneWebClient client = context.getBean(CxoneWebClient.class);
+			assertThatExceptionOfType(WebClientResponseException.TooManyRequests.class)
+				.isThrownBy(() -> client.get().uri(EmbeddedCxone.WHOAMI_PATH).attribute(CxoneWebClient.NO_RETRY, true)
+					.retrieve().bodyToMono(String.class).block(TIMEOUT));
+			assertThat(cxone.apiRequests()).hasSize(1);
+		});
+	}
+
+	@Test
+	void whenRetryIsDisabledThenA503IsReturnedAsIs() {
+		runner().withPropertyValues("cxone.retry.enabled=false").run((context) -> {
+			cxone.enqueueApiFaults(1, 503, null);
+			assertThatExceptionOfType(WebClientResponseException.ServiceUnavailable.class)
+				.isThrownBy(() -> whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT));
+			assertThat(cxone.apiRequests()).hasSize(1);
+		});
+	}
+
+	@Test
+	void whenAHundredRequestsEachMeetA429ThenNoConnectionLeaks() {
+		// Enough attempts that a request meeting several of the 100 queued 429s still succeeds.
+		runner().withPropertyValues("cxone.http.max-connections=4", "cxone.retry.max-attempts=101").run((context) -> {
+			CxoneWebClient client = context.getBean(CxoneWebClient.class);
+			int connectionsBefore = cxone.totalConnections();
+			cxone.enqueueApiFaults(100, 429, "0");
+			List<String> answers = Flux.range(0, 100).flatMap((i) -> whoami(client), 10).collectList().block(TIMEOUT);
+			assertThat(answers).hasSize(100);
+			assertThat(cxone.apiRequests()).hasSize(200);
+			// Four pooled connections served all 201 requests: every 429's body was released.
+			assertThat(cxone.totalConnections() - connectionsBefore).isLessThanOrEqualTo(4);
+			assertThat(cxone.openConnections()).isLessThanOrEqualTo(4);
+		});
+	}
+
+	@Test
+	void whenTheApiIsUnreachableThenAGetIsRetriedAndTheErrorNamesTheBaseUrl() {
+		EmbeddedCxone closed = EmbeddedCxone.start();
+		String baseUrl = closed.baseUrl();
+		closed.close();
+		runner().withPropertyValues("cxone.base-url=" + baseUrl).run((context) -> {
+			assertThatExceptionOfType(CxoneApiException.class)
+				.isThrownBy(() -> whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT))
+				.satisfies((ex) -> {
+					assertThat(ex.getStatus()).isZero();
+					assertThat(ex.getAttempts()).isEqualTo(4);
+					assertThat(ex.getCause()).isInstanceOf(WebClientRequestException.class);
+				})
+				.withMessageContaining("cxone.base-url");
+		});
+	}
+
+	@Test
+	void whenTheApplicationHasARetryRegistryThenTheCxoneRetryIsRegisteredThere() {
+		runner().withUserConfiguration(RegistryConfiguration.class).run((context) -> {
+			RetryRegistry registry = context.getBean(RetryRegistry.class);
+			assertThat(registry.getAllRetries()).extracting(Retry::getName).contains("cxone");
+			cxone.enqueueApiFaults(1, 503, null);
+			whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT);
+			assertThat(registry.retry("cxone").getMetrics().getNumberOfSuccessfulCallsWithRetryAttempt()).isEqualTo(1);
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RegistryConfiguration {
+
+		@Bean
+		RetryRegistry retryRegistry() {
+			return RetryRegistry.ofDefaults();
+		}
+
+	}
+
+}
