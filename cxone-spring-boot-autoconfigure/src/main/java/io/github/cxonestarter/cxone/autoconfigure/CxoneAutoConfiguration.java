@@ -83,6 +83,11 @@ public final class CxoneAutoConfiguration {
 	 */
 	public static final String RETRY_NAME = "cxone";
 
+	/**
+	 * Name of the Resilience4j retry of token requests.
+	 */
+	public static final String TOKEN_RETRY_NAME = "cxone-token";
+
 	@Bean
 	@ConditionalOnMissingBean
 	CxoneEndpoints cxoneEndpoints(CxoneProperties properties) {
@@ -135,13 +140,21 @@ public final class CxoneAutoConfiguration {
 	}
 
 	@Bean(defaultCandidate = false)
+	@ConditionalOnMissingBean(name = "cxoneTokenRetry")
+	Retry cxoneTokenRetry(CxoneProperties properties) {
+		CxoneProperties.Token token = properties.getToken();
+		return Retry.of(TOKEN_RETRY_NAME, RetryingTokenResponseClient.retryConfig(token.getMaxAttempts(),
+				token.getInitialBackoff(), token.getInitialBackoff().multipliedBy(16)));
+	}
+
+	@Bean(defaultCandidate = false)
 	@ConditionalOnMissingBean(name = "cxoneAuthorizedClientManager")
 	ReactiveOAuth2AuthorizedClientManager cxoneAuthorizedClientManager(CxoneProperties properties,
 			CxoneEndpoints endpoints,
 			@Qualifier("cxoneClientRegistrationRepository") ReactiveClientRegistrationRepository registrations,
 			@Qualifier("cxoneAuthorizedClientService") ReactiveOAuth2AuthorizedClientService clientService,
 			@Qualifier("cxoneClientHttpConnector") ClientHttpConnector connector,
-			ObjectProvider<WebClient.Builder> webClientBuilder) {
+			@Qualifier("cxoneTokenRetry") Retry tokenRetry, ObjectProvider<WebClient.Builder> webClientBuilder) {
 		TokenEndpointErrors errors = TokenEndpointErrors.forClientCredentials(endpoints.tokenUri().toString());
 		WebClientReactiveClientCredentialsTokenResponseClient springClient = new WebClientReactiveClientCredentialsTokenResponseClient();
 		springClient.setWebClient(webClientBuilder.getIfAvailable(WebClient::builder).clientConnector(connector).build());
@@ -151,8 +164,7 @@ public final class CxoneAutoConfiguration {
 		springClient.setBodyExtractor(new CxoneTokenResponseExtractor(properties.getToken().getDefaultLifetime(), errors));
 		CxoneProperties.Token token = properties.getToken();
 		RetryingTokenResponseClient<OAuth2ClientCredentialsGrantRequest> responseClient = new RetryingTokenResponseClient<>(
-				springClient, errors, token.getMaxAttempts(), token.getInitialBackoff(),
-				token.getInitialBackoff().multipliedBy(16));
+				springClient, errors, tokenRetry);
 		ClientCredentialsReactiveOAuth2AuthorizedClientProvider provider = new ClientCredentialsReactiveOAuth2AuthorizedClientProvider();
 		provider.setAccessTokenResponseClient(responseClient);
 		provider.setClockSkew(token.getRefreshSkew());
@@ -175,7 +187,7 @@ public final class CxoneAutoConfiguration {
 				OAuth2AuthorizeRequest.withClientRegistrationId(REGISTRATION_ID).principal(PRINCIPAL).build(),
 				properties.getToken().getRefreshSkew(),
 				IntervalFunction.ofExponentialRandomBackoff(backoff, 2.0, 0.5, properties.getToken().getRefreshSkew()),
-				Clock.systemUTC(), listeners.getIfAvailable(() -> TokenEventListener.NONE));
+				Clock.systemUTC(), TokenEventListener.composite(listeners.orderedStream().toList()));
 	}
 
 	@Bean(defaultCandidate = false)

@@ -61,6 +61,8 @@ public class CxoneProperties {
 
 	private final Retry retry = new Retry();
 
+	private final Health health = new Health();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -135,6 +137,10 @@ public class CxoneProperties {
 
 	public Retry getRetry() {
 		return this.retry;
+	}
+
+	public Health getHealth() {
+		return this.health;
 	}
 
 	/**
@@ -358,6 +364,52 @@ public class CxoneProperties {
 
 		public void setRetryNonIdempotent(boolean retryNonIdempotent) {
 			this.retryNonIdempotent = retryNonIdempotent;
+		}
+
+	}
+
+	/**
+	 * Health indicator properties.
+	 */
+	public static class Health {
+
+		/**
+		 * Path, relative to the base URL, that the health indicator calls.
+		 */
+		private String whoamiPath = "/platform/v1/whoami";
+
+		/**
+		 * How long the health check call may take.
+		 */
+		private Duration timeout = Duration.ofSeconds(5);
+
+		/**
+		 * How long a health result is reused before CXone is called again.
+		 */
+		private Duration cacheTtl = Duration.ofSeconds(30);
+
+		public String getWhoamiPath() {
+			return this.whoamiPath;
+		}
+
+		public void setWhoamiPath(String whoamiPath) {
+			this.whoamiPath = whoamiPath;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Duration getCacheTtl() {
+			return this.cacheTtl;
+		}
+
+		public void setCacheTtl(Duration cacheTtl) {
+			this.cacheTtl = cacheTtl;
 		}
 
 	}

@@ -98,6 +98,13 @@ public class CxonePropertiesValidator {
 		if (!(retry.getMultiplier() >= 1)) {
 			problem("cxone.retry.multiplier", "is " + retry.getMultiplier() + "; it must be at least 1, like 2");
 		}
+		requirePositive("cxone.health.timeout", properties.getHealth().getTimeout());
+		requirePositive("cxone.health.cache-ttl", properties.getHealth().getCacheTtl());
+		String whoamiPath = properties.getHealth().getWhoamiPath();
+		if (!StringUtils.hasText(whoamiPath) || !whoamiPath.startsWith("/") || whoamiPath.startsWith("//")) {
+			problem("cxone.health.whoami-path", "is '" + whoamiPath + "'; it must be a path on the API, like "
+					+ "/platform/v1/whoami");
+		}
 		if (!this.missing.isEmpty() || !this.problems.isEmpty()) {
 			throw new InvalidCxonePropertiesException(this.missing, this.problems);
 		}

@@ -1,15 +1,21 @@
 package io.github.cxonestarter.cxone.token;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.core.codec.Hints;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.ReactiveHttpInputMessage;
 import org.springframework.http.client.reactive.ClientHttpResponse;
+import org.springframework.http.codec.HttpMessageReader;
+import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.endpoint.DefaultMapOAuth2AccessTokenResponseConverter;
 import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenResponse;
@@ -53,7 +59,7 @@ public class CxoneTokenResponseExtractor
 		int status = (inputMessage instanceof ClientHttpResponse response) ? response.getStatusCode().value() : 200;
 		boolean success = status >= 200 && status < 300;
 		return BodyExtractors.toMono(JSON_OBJECT)
-			.extract(inputMessage, context)
+			.extract(inputMessage, withoutLogging(context))
 			.onErrorResume((ex) -> drain(inputMessage)
 				.then(success ? Mono.error(this.errors.malformed(status, "its body is not a JSON object"))
 						: Mono.empty()))
@@ -92,6 +98,33 @@ public class CxoneTokenResponseExtractor
 		catch (IllegalArgumentException ex) {
 			throw this.errors.malformed(status, "it could not be read as a token (" + ex.getMessage() + ")");
 		}
+	}
+
+	/**
+	 * Return the context with logging suppressed: at DEBUG, Spring's JSON decoder would
+	 * otherwise log the decoded body, access token included.
+	 */
+	private static Context withoutLogging(Context context) {
+		Map<String, Object> hints = new HashMap<>(context.hints());
+		hints.put(Hints.SUPPRESS_LOGGING_HINT, true);
+		return new Context() {
+
+			@Override
+			public List<HttpMessageReader<?>> messageReaders() {
+				return context.messageReaders();
+			}
+
+			@Override
+			public Optional<ServerHttpResponse> serverResponse() {
+				return context.serverResponse();
+			}
+
+			@Override
+			public Map<String, Object> hints() {
+				return hints;
+			}
+
+		};
 	}
 
 	private static boolean isPositiveNumber(Object value) {

@@ -36,15 +36,40 @@ public class RetryingTokenResponseClient<T extends AbstractOAuth2AuthorizationGr
 	private final Retry retry;
 
 	public RetryingTokenResponseClient(ReactiveOAuth2AccessTokenResponseClient<T> delegate,
-			TokenEndpointErrors errors, int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+			TokenEndpointErrors errors, Retry retry) {
 		this.delegate = delegate;
 		this.errors = errors;
-		this.retry = Retry.of("cxone-token", RetryConfig.custom()
+		this.retry = retry;
+	}
+
+	/**
+	 * Create the Resilience4j configuration for token requests: transient failures only,
+	 * jittered exponential backoff.
+	 * @param maxAttempts attempts in all, the first included
+	 * @param initialBackoff the first wait
+	 * @param maxBackoff the longest wait
+	 * @return the configuration
+	 */
+	public static RetryConfig retryConfig(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+		return RetryConfig.custom()
 			.maxAttempts(maxAttempts)
 			.intervalFunction(
 					IntervalFunction.ofExponentialRandomBackoff(initialBackoff, BACKOFF_MULTIPLIER, JITTER, maxBackoff))
 			.retryOnException((ex) -> ex instanceof CxoneTokenException tokenException && tokenException.isTransient())
-			.build());
+			.build();
+	}
+
+	/**
+	 * Return a short name for why a token attempt failed, for metrics.
+	 * @param failure the failure Resilience4j reported
+	 * @return the cause
+	 */
+	public static String causeOf(Throwable failure) {
+		if (failure instanceof CxoneTokenException tokenException) {
+			return (tokenException.getStatus() != 0) ? Integer.toString(tokenException.getStatus())
+					: tokenException.getReason().name().toLowerCase(java.util.Locale.ROOT);
+		}
+		return failure.getClass().getSimpleName();
 	}
 
 	@Override
@@ -52,14 +77,6 @@ public class RetryingTokenResponseClient<T extends AbstractOAuth2AuthorizationGr
 		return Mono.defer(() -> this.delegate.getTokenResponse(grantRequest))
 			.onErrorMap(this.errors::fromTransportFailure)
 			.transformDeferred(RetryOperator.of(this.retry));
-	}
-
-	/**
-	 * Return the Resilience4j retry that guards the token endpoint, for metrics.
-	 * @return the retry
-	 */
-	public Retry getRetry() {
-		return this.retry;
 	}
 
 }

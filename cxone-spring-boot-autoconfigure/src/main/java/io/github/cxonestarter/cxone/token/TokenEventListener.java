@@ -36,4 +36,42 @@ public interface TokenEventListener {
 	default void tokenEvicted() {
 	}
 
+	/**
+	 * Return a listener that tells all the given ones.
+	 * @param listeners the listeners
+	 * @return the composite listener
+	 */
+	static TokenEventListener composite(java.util.List<TokenEventListener> listeners) {
+		if (listeners.isEmpty()) {
+			return NONE;
+		}
+		if (listeners.size() == 1) {
+			return listeners.get(0);
+		}
+		java.util.List<TokenEventListener> all = java.util.List.copyOf(listeners);
+		return new TokenEventListener() {
+
+			@Override
+			public void tokenIssued(Duration latency) {
+				all.forEach((listener) -> listener.tokenIssued(latency));
+			}
+
+			@Override
+			public void tokenFailed(Duration latency, Throwable error) {
+				all.forEach((listener) -> listener.tokenFailed(latency, error));
+			}
+
+			@Override
+			public void renewalStarted() {
+				all.forEach(TokenEventListener::renewalStarted);
+			}
+
+			@Override
+			public void tokenEvicted() {
+				all.forEach(TokenEventListener::tokenEvicted);
+			}
+
+		};
+	}
+
 }

@@ -1,0 +1,4 @@
+/**
+ * Actuator health of the CXone connection.
+ */
+package io.github.cxonestarter.cxone.health;

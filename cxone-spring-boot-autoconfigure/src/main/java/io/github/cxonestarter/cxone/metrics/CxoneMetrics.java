@@ -1,0 +1,112 @@
+package io.github.cxonestarter.cxone.metrics;
+
+import java.time.Duration;
+import java.util.function.Function;
+
+import io.github.cxonestarter.cxone.CxoneTokenException;
+import io.github.cxonestarter.cxone.token.TokenEventListener;
+import io.github.resilience4j.retry.Retry;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import reactor.core.publisher.Mono;
+
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
+
+/**
+ * The starter's Micrometer meters:
+ * <ul>
+ * <li>{@code cxone.token.requests}: a timer of token requests (retries included), tagged
+ * {@code outcome} ({@code success} or the failure reason);</li>
+ * <li>{@code cxone.token.renewals}: renewals started ahead of expiry;</li>
+ * <li>{@code cxone.token.evictions}: tokens dropped after the API refused them;</li>
+ * <li>{@code cxone.retries}: retries, tagged {@code target} ({@code api} or
+ * {@code token}) and {@code cause} (the status, {@code timeout} or {@code connection});</li>
+ * <li>{@code cxone.responses.rate-limited}: 429 answers from the API, retried or not.</li>
+ * </ul>
+ *
+ * @since 0.1.0
+ */
+public class CxoneMetrics implements TokenEventListener, ExchangeFilterFunction {
+
+	private final MeterRegistry registry;
+
+	private final Counter renewals;
+
+	private final Counter evictions;
+
+	private final Counter rateLimited;
+
+	public CxoneMetrics(MeterRegistry registry) {
+		this.registry = registry;
+		this.renewals = Counter.builder("cxone.token.renewals")
+			.description("CXone token renewals started ahead of expiry")
+			.register(registry);
+		this.evictions = Counter.builder("cxone.token.evictions")
+			.description("CXone tokens dropped because the API refused them")
+			.register(registry);
+		this.rateLimited = Counter.builder("cxone.responses.rate-limited")
+			.description("429 answers from the CXone API")
+			.register(registry);
+	}
+
+	/**
+	 * Count the retries of the given Resilience4j retry.
+	 * @param retry the retry
+	 * @param target {@code api} or {@code token}
+	 * @param causeOf how to name the cause of a failed attempt
+	 */
+	public void bindRetry(Retry retry, String target, Function<Throwable, String> causeOf) {
+		retry.getEventPublisher().onRetry((event) -> {
+			String cause = (event.getLastThrowable() != null) ? causeOf.apply(event.getLastThrowable()) : null;
+			Counter.builder("cxone.retries")
+				.description("Retries of CXone calls")
+				.tag("target", target)
+				.tag("cause", (cause != null) ? cause : "other")
+				.register(this.registry)
+				.increment();
+		});
+	}
+
+	@Override
+	public void tokenIssued(Duration latency) {
+		tokenTimer("success").record(latency);
+	}
+
+	@Override
+	public void tokenFailed(Duration latency, Throwable error) {
+		String outcome = (error instanceof CxoneTokenException tokenException)
+				? tokenException.getReason().name().toLowerCase(java.util.Locale.ROOT) : "error";
+		tokenTimer(outcome).record(latency);
+	}
+
+	@Override
+	public void renewalStarted() {
+		this.renewals.increment();
+	}
+
+	@Override
+	public void tokenEvicted() {
+		this.evictions.increment();
+	}
+
+	@Override
+	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
+		return next.exchange(request).doOnNext((response) -> {
+			if (response.statusCode().value() == 429) {
+				this.rateLimited.increment();
+			}
+		});
+	}
+
+	private Timer tokenTimer(String outcome) {
+		return Timer.builder("cxone.token.requests")
+			.description("CXone token requests, retries included")
+			.tag("outcome", outcome)
+			.register(this.registry);
+	}
+
+}

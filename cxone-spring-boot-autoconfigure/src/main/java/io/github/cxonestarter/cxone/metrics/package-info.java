@@ -1,0 +1,4 @@
+/**
+ * Micrometer meters of the CXone starter.
+ */
+package io.github.cxonestarter.cxone.metrics;
