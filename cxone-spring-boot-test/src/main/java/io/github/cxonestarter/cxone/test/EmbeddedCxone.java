@@ -336,14 +336,15 @@ public final class EmbeddedCxone implements AutoCloseable {
 	}
 
 	/**
-	 * Forget the journal, the faults and the tokens, and restore the defaults.
+	 * Forget the journal and the queued faults, and restore the defaults. Tokens issued so
+	 * far stay valid, so that an application context cached across tests keeps its token;
+	 * {@link #revokeAllTokens()} revokes them.
 	 * @return this server
 	 */
 	public EmbeddedCxone reset() {
 		this.journal.clear();
 		this.tokenFaults.clear();
 		this.apiFaults.clear();
-		this.tokens.clear();
 		this.requiredScopes.clear();
 		this.tokenLifetime = Duration.ofHours(1);
 		this.includeExpiresIn = true;

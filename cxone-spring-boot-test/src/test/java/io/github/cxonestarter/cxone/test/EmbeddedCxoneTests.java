@@ -1,0 +1,200 @@
+package io.github.cxonestarter.cxone.test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests of {@link EmbeddedCxone} itself: its protocol, its faults and its journal.
+ */
+@ExtendWith(EmbeddedCxoneExtension.class)
+class EmbeddedCxoneTests {
+
+	private static final ObjectMapper json = JsonMapper.builder().build();
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	@Test
+	void whenTheClientAuthenticatesWithBasicThenATokenIsIssued(EmbeddedCxone cxone) throws Exception {
+		HttpResponse<String> response = token(cxone, basic(EmbeddedCxone.CLIENT_ID, EmbeddedCxone.CLIENT_SECRET),
+				"grant_type=client_credentials&scope=default");
+		assertThat(response.statusCode()).isEqualTo(200);
+		Map<String, Object> token = json.readValue(response.body(), new tools.jackson.core.type.TypeReference<>() {
+		});
+		assertThat(token.get("access_token")).asString().startsWith("cxone-");
+		assertThat(token).containsEntry("token_type", "Bearer").containsEntry("expires_in", 3600)
+			.containsEntry("scope", "default");
+		assertThat(cxone.tokenRequests()).singleElement()
+			.satisfies((request) -> assertThat(request.header("Authorization")).startsWith("Basic "));
+	}
+
+	@Test
+	void whenTheClientAuthenticatesInTheBodyThenATokenIsIssued(EmbeddedCxone cxone) throws Exception {
+		HttpResponse<String> response = token(cxone, null, "grant_type=client_credentials&client_id="
+				+ EmbeddedCxone.CLIENT_ID + "&client_secret=" + EmbeddedCxone.CLIENT_SECRET);
+		assertThat(response.statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void whenTheSecretIsWrongThenTheAnswerIsInvalidClient(EmbeddedCxone cxone) throws Exception {
+		HttpResponse<String> response = token(cxone, basic(EmbeddedCxone.CLIENT_ID, "nope"),
+				"grant_type=client_credentials");
+		assertThat(response.statusCode()).isEqualTo(401);
+		assertThat(json.readValue(response.body(), Map.class).get("error")).isEqualTo("invalid_client");
+	}
+
+	@Test
+	void whenTheGrantTypeIsNotSupportedThenTheAnswerIsUnsupportedGrantType(EmbeddedCxone cxone) throws Exception {
+		HttpResponse<String> response = token(cxone, basic(EmbeddedCxone.CLIENT_ID, EmbeddedCxone.CLIENT_SECRET),
+				"grant_type=authorization_code");
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(json.readValue(response.body(), Map.class).get("error")).isEqualTo("unsupported_grant_type");
+	}
+
+	@Test
+	void whenExpiresInIsLeftOutThenTheTokenResponseHasNone(EmbeddedCxone cxone) throws Exception {
+		cxone.includeExpiresIn(false);
+		assertThat(validToken(cxone)).contains("access_token").doesNotContain("expires_in");
+	}
+
+	@Test
+	void whenATokenIsValidThenWhoamiAnswersWithTheIdentity(EmbeddedCxone cxone) throws Exception {
+		HttpResponse<String> response = get(cxone, EmbeddedCxone.WHOAMI_PATH, accessToken(cxone));
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).contains("\"id\"", "\"name\"", "\"email\"", "\"scopes\"", "\"siteId\"");
+	}
+
+	@Test
+	void whenATokenIsUnknownRevokedOrExpiredThenTheApiAnswers401(EmbeddedCxone cxone) throws Exception {
+		assertThat(get(cxone, EmbeddedCxone.WHOAMI_PATH, "made-up").statusCode()).isEqualTo(401);
+		assertThat(get(cxone, EmbeddedCxone.WHOAMI_PATH, null).statusCode()).isEqualTo(401);
+		String revoked = accessToken(cxone);
+		cxone.revokeAllTokens();
+		assertThat(get(cxone, EmbeddedCxone.WHOAMI_PATH, revoked).statusCode()).isEqualTo(401);
+		cxone.tokenLifetime(Duration.ofSeconds(1));
+		String shortLived = accessToken(cxone);
+		assertThat(get(cxone, EmbeddedCxone.WHOAMI_PATH, shortLived).statusCode()).isEqualTo(200);
+		Thread.sleep(1100);
+		assertThat(get(cxone, EmbeddedCxone.WHOAMI_PATH, shortLived).statusCode()).isEqualTo(401);
+	}
+
+	@Test
+	void whenFaultsAreQueuedThenTheNextAnswersCarryThem(EmbeddedCxone cxone) throws Exception {
+		String token = accessToken(cxone);
+		cxone.enqueueApiFaults(2, 429, "5").enqueueApiFaults(1, 503, null);
+		HttpResponse<String> first = get(cxone, EmbeddedCxone.AGENTS_PATH, token);
+		assertThat(first.statusCode()).isEqualTo(429);
+		assertThat(first.headers().firstValue("Retry-After")).hasValue("5");
+		assertThat(first.headers().firstValue("icStatusDescription")).isPresent();
+		assertThat(get(cxone, EmbeddedCxone.AGENTS_PATH, token).statusCode()).isEqualTo(429);
+		assertThat(get(cxone, EmbeddedCxone.AGENTS_PATH, token).statusCode()).isEqualTo(503);
+		assertThat(get(cxone, EmbeddedCxone.AGENTS_PATH, token).statusCode()).isEqualTo(200);
+		cxone.failTokenRequests(1, 503);
+		assertThat(token(cxone, basic(EmbeddedCxone.CLIENT_ID, EmbeddedCxone.CLIENT_SECRET),
+				"grant_type=client_credentials").statusCode()).isEqualTo(503);
+	}
+
+	@Test
+	void whenAScopeIsRequiredThenTokensWithoutItGet403(EmbeddedCxone cxone) throws Exception {
+		cxone.requireScope("/inContactAPI", "agents.read");
+		HttpResponse<String> response = get(cxone, EmbeddedCxone.AGENTS_PATH, accessToken(cxone));
+		assertThat(response.statusCode()).isEqualTo(403);
+		assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+				(challenge) -> assertThat(challenge).contains("insufficient_scope", "agents.read"));
+	}
+
+	@Test
+	void whenDelaysAreSetThenAnswersComeLater(EmbeddedCxone cxone) throws Exception {
+		String token = accessToken(cxone);
+		cxone.apiDelay(Duration.ofMillis(300));
+		Instant start = Instant.now();
+		get(cxone, EmbeddedCxone.SERVER_TIME_PATH, token);
+		assertThat(Duration.between(start, Instant.now())).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+	}
+
+	@Test
+	void whenTheSummaryIsQueriedThenCountsAreGroupedAsAsked(EmbeddedCxone cxone) throws Exception {
+		String body = "{\"interval\":{\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2026-01-01T01:00:00Z\"},"
+				+ "\"groupBy\":[\"interactionType\"],\"metrics\":[\"count\"],\"filter\":{\"mediaType\":[\"voice\"]},\"size\":2}";
+		HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(cxone.baseUrl()
+				+ EmbeddedCxone.CONVERSATIONS_SUMMARY_PATH))
+			.header("Authorization", "Bearer " + accessToken(cxone))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.body()).contains("\"interactionType\":\"INBOUND\"", "\"count\":42")
+			.doesNotContain("TRANSFER");
+		HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create(cxone.baseUrl()
+				+ EmbeddedCxone.CONVERSATIONS_SUMMARY_PATH))
+			.header("Authorization", "Bearer " + accessToken(cxone))
+			.POST(HttpRequest.BodyPublishers.ofString("{}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(bad.statusCode()).isEqualTo(400);
+	}
+
+	@Test
+	void whenRequestsArriveThenTheJournalRecordsThemInOrder(EmbeddedCxone cxone) throws Exception {
+		String token = accessToken(cxone);
+		get(cxone, EmbeddedCxone.WHOAMI_PATH + "?x=1", token);
+		assertThat(cxone.requests()).hasSize(2);
+		assertThat(cxone.tokenRequestCount()).isEqualTo(1);
+		RecordedRequest api = cxone.apiRequests().get(0);
+		assertThat(api.method()).isEqualTo("GET");
+		assertThat(api.path()).isEqualTo(EmbeddedCxone.WHOAMI_PATH);
+		assertThat(api.query()).isEqualTo("x=1");
+		assertThat(api.header("authorization")).isEqualTo("Bearer " + token);
+		assertThat(api.status()).isEqualTo(200);
+		assertThat(api.receivedAt()).isAfterOrEqualTo(cxone.tokenRequests().get(0).receivedAt());
+		cxone.reset();
+		assertThat(cxone.requests()).isEmpty();
+	}
+
+	private String accessToken(EmbeddedCxone cxone) throws IOException, InterruptedException {
+		return (String) json.readValue(validToken(cxone), Map.class).get("access_token");
+	}
+
+	private String validToken(EmbeddedCxone cxone) throws IOException, InterruptedException {
+		return token(cxone, basic(EmbeddedCxone.CLIENT_ID, EmbeddedCxone.CLIENT_SECRET),
+				"grant_type=client_credentials&scope=default").body();
+	}
+
+	private HttpResponse<String> token(EmbeddedCxone cxone, String authorization, String form)
+			throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cxone.tokenUri()))
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.POST(HttpRequest.BodyPublishers.ofString(form));
+		if (authorization != null) {
+			request.header("Authorization", authorization);
+		}
+		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private HttpResponse<String> get(EmbeddedCxone cxone, String path, String token)
+			throws IOException, InterruptedException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cxone.baseUrl() + path)).GET();
+		if (token != null) {
+			request.header("Authorization", "Bearer " + token);
+		}
+		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static String basic(String clientId, String secret) {
+		return "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
+	}
+
+}
