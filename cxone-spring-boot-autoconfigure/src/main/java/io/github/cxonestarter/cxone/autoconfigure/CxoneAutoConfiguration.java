@@ -1,15 +1,14 @@
 package io.github.cxonestarter.cxone.autoconfigure;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 
 import io.github.cxonestarter.cxone.CxoneWebClient;
 import io.github.cxonestarter.cxone.CxoneWebClientCustomizer;
-import io.github.cxonestarter.cxone.token.ClientSecretAuthentication;
+import io.github.cxonestarter.cxone.accesskey.ApiEndpointFilter;
 import io.github.cxonestarter.cxone.token.CxoneTokenManager;
-import io.github.cxonestarter.cxone.token.CxoneTokenResponseExtractor;
 import io.github.cxonestarter.cxone.token.RetryingTokenResponseClient;
-import io.github.cxonestarter.cxone.token.TokenEndpointErrors;
 import io.github.cxonestarter.cxone.token.TokenEventListener;
 import io.github.cxonestarter.cxone.web.CxoneAuthorizationFilter;
 import io.github.cxonestarter.cxone.web.CxoneRetryFilter;
@@ -18,7 +17,7 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.netty.channel.ChannelOption;
-import reactor.core.publisher.Mono;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -31,23 +30,16 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
-import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
-import org.springframework.security.oauth2.client.ClientCredentialsReactiveOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.InMemoryReactiveOAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientService;
-import org.springframework.security.oauth2.client.endpoint.OAuth2ClientCredentialsGrantRequest;
-import org.springframework.security.oauth2.client.endpoint.WebClientReactiveClientCredentialsTokenResponseClient;
-import org.springframework.security.oauth2.client.registration.ClientRegistration;
-import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
-import org.springframework.security.oauth2.core.AuthorizationGrantType;
-import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -66,6 +58,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 @ConditionalOnClass({ WebClient.class, ReactiveOAuth2AuthorizedClientManager.class, HttpClient.class })
 @ConditionalOnBooleanProperty(name = "cxone.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(CxoneProperties.class)
+@Import({ ClientCredentialsConfiguration.class, AccessKeyConfiguration.class })
 public final class CxoneAutoConfiguration {
 
 	/**
@@ -95,23 +88,6 @@ public final class CxoneAutoConfiguration {
 	}
 
 	@Bean(defaultCandidate = false)
-	@ConditionalOnMissingBean(name = "cxoneClientRegistrationRepository")
-	ReactiveClientRegistrationRepository cxoneClientRegistrationRepository(CxoneProperties properties,
-			CxoneEndpoints endpoints) {
-		ClientRegistration registration = ClientRegistration.withRegistrationId(REGISTRATION_ID)
-			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
-			.clientId(properties.getClientId())
-			.clientSecret(ClientSecretAuthentication.PLACEHOLDER)
-			.clientAuthenticationMethod(
-					(properties.getClientAuthenticationMethod() == CxoneProperties.ClientAuthentication.CLIENT_SECRET_POST)
-							? ClientAuthenticationMethod.CLIENT_SECRET_POST : ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
-			.scope(properties.getScopes())
-			.tokenUri(endpoints.tokenUri().toString())
-			.build();
-		return new InMemoryReactiveClientRegistrationRepository(registration);
-	}
-
-	@Bean(defaultCandidate = false)
 	@ConditionalOnMissingBean(name = "cxoneAuthorizedClientService")
 	ReactiveOAuth2AuthorizedClientService cxoneAuthorizedClientService(
 			@Qualifier("cxoneClientRegistrationRepository") ReactiveClientRegistrationRepository registrations) {
@@ -133,7 +109,9 @@ public final class CxoneAutoConfiguration {
 	ClientHttpConnector cxoneClientHttpConnector(CxoneProperties properties,
 			@Qualifier("cxoneConnectionProvider") ConnectionProvider connectionProvider) {
 		Duration connectTimeout = properties.getHttp().getConnectTimeout();
+		// HTTP/1.1: CXone's /auth/token is reported to misbehave over HTTP/2.
 		HttpClient httpClient = HttpClient.create(connectionProvider)
+			.protocol(HttpProtocol.HTTP11)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
 			.responseTimeout(properties.getHttp().getResponseTimeout());
 		return new ReactorClientHttpConnector(httpClient);
@@ -148,32 +126,10 @@ public final class CxoneAutoConfiguration {
 	}
 
 	@Bean(defaultCandidate = false)
-	@ConditionalOnMissingBean(name = "cxoneAuthorizedClientManager")
-	ReactiveOAuth2AuthorizedClientManager cxoneAuthorizedClientManager(CxoneProperties properties,
-			CxoneEndpoints endpoints,
-			@Qualifier("cxoneClientRegistrationRepository") ReactiveClientRegistrationRepository registrations,
-			@Qualifier("cxoneAuthorizedClientService") ReactiveOAuth2AuthorizedClientService clientService,
-			@Qualifier("cxoneClientHttpConnector") ClientHttpConnector connector,
-			@Qualifier("cxoneTokenRetry") Retry tokenRetry, ObjectProvider<WebClient.Builder> webClientBuilder) {
-		TokenEndpointErrors errors = TokenEndpointErrors.forClientCredentials(endpoints.tokenUri().toString());
-		WebClientReactiveClientCredentialsTokenResponseClient springClient = new WebClientReactiveClientCredentialsTokenResponseClient();
-		springClient.setWebClient(webClientBuilder.getIfAvailable(WebClient::builder).clientConnector(connector).build());
-		new ClientSecretAuthentication(properties.getClientId(), properties.getClientSecret(),
-				properties.getClientAuthenticationMethod() == CxoneProperties.ClientAuthentication.CLIENT_SECRET_BASIC)
-			.applyTo(springClient);
-		springClient.setBodyExtractor(new CxoneTokenResponseExtractor(properties.getToken().getDefaultLifetime(), errors));
-		CxoneProperties.Token token = properties.getToken();
-		RetryingTokenResponseClient<OAuth2ClientCredentialsGrantRequest> responseClient = new RetryingTokenResponseClient<>(
-				springClient, errors, tokenRetry);
-		ClientCredentialsReactiveOAuth2AuthorizedClientProvider provider = new ClientCredentialsReactiveOAuth2AuthorizedClientProvider();
-		provider.setAccessTokenResponseClient(responseClient);
-		provider.setClockSkew(token.getRefreshSkew());
-		var manager = new AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager(
-				registrations, clientService);
-		manager.setAuthorizedClientProvider(provider);
-		// Eviction is CxoneTokenManager's job: it drops only the token the API refused.
-		manager.setAuthorizationFailureHandler((failure, principal, attributes) -> Mono.empty());
-		return manager;
+	@ConditionalOnMissingBean(name = "cxoneTokenWebClient")
+	WebClient cxoneTokenWebClient(@Qualifier("cxoneClientHttpConnector") ClientHttpConnector connector,
+			ObjectProvider<WebClient.Builder> webClientBuilder) {
+		return webClientBuilder.getIfAvailable(WebClient::builder).clientConnector(connector).build();
 	}
 
 	@Bean
@@ -207,12 +163,14 @@ public final class CxoneAutoConfiguration {
 	@ConditionalOnMissingBean
 	CxoneWebClient cxoneWebClient(CxoneProperties properties, CxoneEndpoints endpoints, CxoneTokenManager tokenManager,
 			@Qualifier("cxoneClientHttpConnector") ClientHttpConnector connector,
-			@Qualifier("cxoneRetry") ObjectProvider<Retry> retry, ObjectProvider<WebClient.Builder> webClientBuilder,
-			ObjectProvider<CxoneWebClientCustomizer> customizers) {
+			@Qualifier("cxoneRetry") ObjectProvider<Retry> retry, ObjectProvider<ApiEndpointFilter> apiEndpoint,
+			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<CxoneWebClientCustomizer> customizers) {
+		URI baseUrl = (endpoints.baseUrl() != null) ? endpoints.baseUrl() : ApiEndpointFilter.PLACEHOLDER;
 		WebClient.Builder builder = webClientBuilder.getIfAvailable(WebClient::builder)
 			.clientConnector(connector)
-			.baseUrl(endpoints.baseUrl().toString())
+			.baseUrl(baseUrl.toString())
 			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE);
+		apiEndpoint.ifAvailable(builder::filter);
 		// Retry wraps authorization, so that every attempt gets a valid token.
 		retry.ifAvailable((cxoneRetry) -> builder.filter(new CxoneRetryFilter(cxoneRetry,
 				properties.getRetry().isRetryNonIdempotent(), properties.getRetry().getMaxRetryAfter())));

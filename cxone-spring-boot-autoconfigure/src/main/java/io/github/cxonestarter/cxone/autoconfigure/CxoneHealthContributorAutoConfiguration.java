@@ -24,13 +24,20 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnEnabledHealthIndicator("cxone")
 public final class CxoneHealthContributorAutoConfiguration {
 
+	private static final String WHOAMI_PATH = "/platform/v1/whoami";
+
+	private static final String SERVER_TIME_PATH = "/inContactAPI/services/v23.0/server-time";
+
 	@Bean
 	@ConditionalOnMissingBean(name = "cxoneHealthIndicator")
 	CxoneHealthIndicator cxoneHealthIndicator(CxoneWebClient client, CxoneTokenManager tokens,
 			CxoneProperties properties) {
 		CxoneProperties.Health health = properties.getHealth();
-		return new CxoneHealthIndicator(client, tokens, health.getWhoamiPath(), health.getTimeout(),
-				health.getCacheTtl());
+		String path = health.getWhoamiPath();
+		if (path == null) {
+			path = (properties.getAuthMode() == CxoneProperties.AuthMode.ACCESS_KEY) ? SERVER_TIME_PATH : WHOAMI_PATH;
+		}
+		return new CxoneHealthIndicator(client, tokens, path, health.getTimeout(), health.getCacheTtl());
 	}
 
 }

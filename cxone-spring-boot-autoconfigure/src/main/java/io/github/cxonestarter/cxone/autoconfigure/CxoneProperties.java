@@ -20,6 +20,30 @@ public class CxoneProperties {
 	private boolean enabled = true;
 
 	/**
+	 * How the starter authenticates: client-credentials (an API key's client ID and
+	 * secret) or access-key (the password grant with an access key, as back-end apps of
+	 * real tenants do).
+	 */
+	private AuthMode authMode = AuthMode.CLIENT_CREDENTIALS;
+
+	/**
+	 * Issuer the token endpoint and the tenant's API host are discovered from, in
+	 * access-key mode. Others: https://cxone-gov.niceincontact.com (FedRAMP),
+	 * https://nicecxone-sov1.au, https://nicecxone-sov1.eu, https://nicecxone-sov1.uk.
+	 */
+	private String issuer = "https://cxone.niceincontact.com";
+
+	/**
+	 * Access key ID of the API user, in access-key mode.
+	 */
+	private String accessKeyId;
+
+	/**
+	 * Access key secret of the API user, in access-key mode.
+	 */
+	private String accessKeySecret;
+
+	/**
 	 * Tenant subdomain, as in https://{subdomain}.api.nice.incontact.com. Case-sensitive.
 	 * Required unless both base-url and token-uri are set.
 	 */
@@ -62,6 +86,8 @@ public class CxoneProperties {
 	private final Retry retry = new Retry();
 
 	private final Health health = new Health();
+
+	private final Discovery discovery = new Discovery();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -141,6 +167,59 @@ public class CxoneProperties {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public Discovery getDiscovery() {
+		return this.discovery;
+	}
+
+	public AuthMode getAuthMode() {
+		return this.authMode;
+	}
+
+	public void setAuthMode(AuthMode authMode) {
+		this.authMode = authMode;
+	}
+
+	public String getIssuer() {
+		return this.issuer;
+	}
+
+	public void setIssuer(String issuer) {
+		this.issuer = issuer;
+	}
+
+	public String getAccessKeyId() {
+		return this.accessKeyId;
+	}
+
+	public void setAccessKeyId(String accessKeyId) {
+		this.accessKeyId = accessKeyId;
+	}
+
+	public String getAccessKeySecret() {
+		return this.accessKeySecret;
+	}
+
+	public void setAccessKeySecret(String accessKeySecret) {
+		this.accessKeySecret = accessKeySecret;
+	}
+
+	/**
+	 * How the starter authenticates.
+	 */
+	public enum AuthMode {
+
+		/**
+		 * OAuth2 client_credentials with an API key's client ID and secret.
+		 */
+		CLIENT_CREDENTIALS,
+
+		/**
+		 * OAuth2 password grant with an access key, against a discovered token endpoint.
+		 */
+		ACCESS_KEY
+
 	}
 
 	/**
@@ -374,9 +453,11 @@ public class CxoneProperties {
 	public static class Health {
 
 		/**
-		 * Path, relative to the base URL, that the health indicator calls.
+		 * Path, relative to the base URL, that the health indicator calls. Defaults to
+		 * /platform/v1/whoami, or /inContactAPI/services/v23.0/server-time in access-key
+		 * mode.
 		 */
-		private String whoamiPath = "/platform/v1/whoami";
+		private String whoamiPath;
 
 		/**
 		 * How long the health check call may take.
@@ -410,6 +491,40 @@ public class CxoneProperties {
 
 		public void setCacheTtl(Duration cacheTtl) {
 			this.cacheTtl = cacheTtl;
+		}
+
+	}
+
+	/**
+	 * Discovery properties, for access-key mode.
+	 */
+	public static class Discovery {
+
+		/**
+		 * Whether a discovery failure at start-up stops the application. When false, it
+		 * starts anyway and discovery is tried again on the first call.
+		 */
+		private boolean failFast = true;
+
+		/**
+		 * How long discovery at start-up may take.
+		 */
+		private Duration timeout = Duration.ofSeconds(30);
+
+		public boolean isFailFast() {
+			return this.failFast;
+		}
+
+		public void setFailFast(boolean failFast) {
+			this.failFast = failFast;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
 		}
 
 	}

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
+import io.github.cxonestarter.cxone.CxoneUrls;
+
 import org.springframework.util.StringUtils;
 
 /**
@@ -21,8 +23,6 @@ import org.springframework.util.StringUtils;
 public class CxonePropertiesValidator {
 
 	private static final Pattern DNS_LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
-
-	private static final Pattern IPV4_LOOPBACK = Pattern.compile("127(\\.(25[0-5]|2[0-4]\\d|1?\\d?\\d)){3}");
 
 	private final List<String> missing = new ArrayList<>();
 
@@ -48,13 +48,18 @@ public class CxonePropertiesValidator {
 	}
 
 	private CxoneEndpoints check(CxoneProperties properties) {
+		boolean accessKey = properties.getAuthMode() == CxoneProperties.AuthMode.ACCESS_KEY;
 		String subdomain = properties.getSubdomain();
 		boolean bothUrls = StringUtils.hasText(properties.getBaseUrl()) && StringUtils.hasText(properties.getTokenUri());
-		if (!StringUtils.hasText(subdomain) && !bothUrls) {
+		if (!accessKey && !StringUtils.hasText(subdomain) && !bothUrls) {
 			this.missing.add("cxone.subdomain");
 		}
 		requireText("cxone.client-id", properties.getClientId());
 		requireText("cxone.client-secret", properties.getClientSecret());
+		if (accessKey) {
+			requireText("cxone.access-key-id", properties.getAccessKeyId());
+			requireText("cxone.access-key-secret", properties.getAccessKeySecret());
+		}
 		boolean subdomainUsable = StringUtils.hasText(subdomain) && DNS_LABEL.matcher(subdomain).matches();
 		if (StringUtils.hasText(subdomain) && !subdomainUsable) {
 			problem("cxone.subdomain", "is '" + subdomain + "', which is not a DNS label; it would change the host "
@@ -65,15 +70,25 @@ public class CxonePropertiesValidator {
 		if (StringUtils.hasText(properties.getBaseUrl())) {
 			baseUrl = checkUrl("cxone.base-url", properties.getBaseUrl());
 		}
-		else if (subdomainUsable) {
+		else if (subdomainUsable && !accessKey) {
 			baseUrl = URI.create("https://" + subdomain + ".api.nice.incontact.com");
 		}
 		URI tokenUri = null;
 		if (StringUtils.hasText(properties.getTokenUri())) {
 			tokenUri = checkUrl("cxone.token-uri", properties.getTokenUri());
 		}
-		else if (baseUrl != null) {
+		else if (baseUrl != null && !accessKey) {
 			tokenUri = URI.create(stripTrailingSlash(baseUrl.toString()) + "/oauth2/token");
+		}
+		URI issuer = null;
+		if (accessKey) {
+			if (StringUtils.hasText(properties.getIssuer())) {
+				issuer = checkUrl("cxone.issuer", properties.getIssuer());
+			}
+			else {
+				this.missing.add("cxone.issuer");
+			}
+			requirePositive("cxone.discovery.timeout", properties.getDiscovery().getTimeout());
 		}
 		CxoneProperties.Token token = properties.getToken();
 		requirePositive("cxone.token.refresh-skew", token.getRefreshSkew());
@@ -101,14 +116,14 @@ public class CxonePropertiesValidator {
 		requirePositive("cxone.health.timeout", properties.getHealth().getTimeout());
 		requirePositive("cxone.health.cache-ttl", properties.getHealth().getCacheTtl());
 		String whoamiPath = properties.getHealth().getWhoamiPath();
-		if (!StringUtils.hasText(whoamiPath) || !whoamiPath.startsWith("/") || whoamiPath.startsWith("//")) {
+		if (whoamiPath != null && (!whoamiPath.startsWith("/") || whoamiPath.startsWith("//"))) {
 			problem("cxone.health.whoami-path", "is '" + whoamiPath + "'; it must be a path on the API, like "
 					+ "/platform/v1/whoami");
 		}
 		if (!this.missing.isEmpty() || !this.problems.isEmpty()) {
 			throw new InvalidCxonePropertiesException(this.missing, this.problems);
 		}
-		return new CxoneEndpoints(baseUrl, tokenUri);
+		return new CxoneEndpoints(baseUrl, tokenUri, issuer);
 	}
 
 	private void requireText(String property, String value) {
@@ -132,37 +147,15 @@ public class CxonePropertiesValidator {
 			problem(property, "is '" + value + "', which is not a URL; use one like https://mycompany.api.nice.incontact.com");
 			return null;
 		}
-		String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : null;
-		String host = uri.getHost();
-		if (host == null || uri.getRawAuthority() == null || !("https".equals(scheme) || "http".equals(scheme))) {
-			problem(property, "is '" + value + "', which is not an absolute http(s) URL with a host; use one like "
-					+ "https://mycompany.api.nice.incontact.com");
-			return null;
-		}
-		if (uri.getRawUserInfo() != null || uri.getRawAuthority().contains("@")) {
-			problem(property, "carries user information before '@', which would change the host credentials are "
-					+ "sent to; remove it");
-			return null;
-		}
-		if (uri.getRawFragment() != null) {
-			problem(property, "is '" + value + "', which has a fragment ('#'); remove it");
-			return null;
-		}
-		if ("http".equals(scheme) && !isLoopback(host)) {
-			problem(property, "is '" + value + "', which would send credentials unencrypted; use https (plain http "
-					+ "is allowed only for localhost, 127.0.0.0/8 and ::1)");
+		String problem = CxoneUrls.problem(uri);
+		if (problem != null) {
+			// A URL with user information may carry a password: it is not repeated.
+			String shown = (uri.getRawAuthority() != null && uri.getRawAuthority().contains("@")) ? "a URL with user information"
+					: "'" + value + "'";
+			problem(property, "is " + shown + ", which " + problem + "; use a URL like https://mycompany.api.nice.incontact.com");
 			return null;
 		}
 		return uri;
-	}
-
-	static boolean isLoopback(String host) {
-		String bare = host.toLowerCase(Locale.ROOT);
-		if (bare.startsWith("[") && bare.endsWith("]")) {
-			bare = bare.substring(1, bare.length() - 1);
-		}
-		return "localhost".equals(bare) || "::1".equals(bare) || "0:0:0:0:0:0:0:1".equals(bare)
-				|| IPV4_LOOPBACK.matcher(bare).matches();
 	}
 
 	private void problem(String property, String text) {

@@ -40,6 +40,21 @@ public class TokenEndpointErrors {
 						+ "and that cxone.token-uri (CXONE_TOKEN_URI) points at CXone's /oauth2/token.");
 	}
 
+	/**
+	 * Create an instance for the access-key (password) flow.
+	 * @param tokenUri the token endpoint
+	 * @return the errors
+	 */
+	public static TokenEndpointErrors forAccessKey(String tokenUri) {
+		return new TokenEndpointErrors(tokenUri,
+				"The application registration was refused: check cxone.client-id (CXONE_CLIENT_ID) and "
+						+ "cxone.client-secret (CXONE_CLIENT_SECRET) of the application registered with NICE, and that "
+						+ "the registration is approved for this tenant.",
+				"The access key was refused (wrong or revoked): check cxone.access-key-id (CXONE_ACCESS_KEY_ID) "
+						+ "and cxone.access-key-secret (CXONE_ACCESS_KEY_SECRET), or generate a new access key for the "
+						+ "API user under Admin > Employees > Access Keys.");
+	}
+
 	public TokenEndpointErrors(String tokenUri, String credentialsFix, String grantFix) {
 		this.tokenUri = tokenUri;
 		this.credentialsFix = credentialsFix;
@@ -117,14 +132,16 @@ public class TokenEndpointErrors {
 		if (ex instanceof CxoneTokenException) {
 			return ex;
 		}
+		String url = (ex instanceof WebClientRequestException requestException && requestException.getUri() != null)
+				? requestException.getUri().toString() : this.tokenUri;
 		if (isTimeout(ex)) {
-			return new CxoneTokenException(Reason.TIMEOUT, 0, this.tokenUri, "CXone's token endpoint "
-					+ this.tokenUri + " did not answer in time. Check the network path to it, or raise "
+			return new CxoneTokenException(Reason.TIMEOUT, 0, url, "CXone's token endpoint "
+					+ url + " did not answer in time. Check the network path to it, or raise "
 					+ "cxone.http.response-timeout / cxone.http.connect-timeout.", ex);
 		}
 		if (ex instanceof WebClientRequestException) {
-			return new CxoneTokenException(Reason.UNREACHABLE, 0, this.tokenUri,
-					"CXone's token endpoint " + this.tokenUri + " could not be reached (" + rootMessage(ex)
+			return new CxoneTokenException(Reason.UNREACHABLE, 0, url,
+					"CXone's token endpoint " + url + " could not be reached (" + rootMessage(ex)
 							+ "). Check cxone.token-uri (CXONE_TOKEN_URI), cxone.subdomain (CXONE_SUBDOMAIN) "
 							+ "and the network path to CXone.",
 					ex);

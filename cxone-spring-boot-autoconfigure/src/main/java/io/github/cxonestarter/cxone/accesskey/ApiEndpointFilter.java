@@ -1,0 +1,57 @@
+package io.github.cxonestarter.cxone.accesskey;
+
+import java.net.URI;
+import java.util.function.Supplier;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.web.reactive.function.client.ClientRequest;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
+import org.springframework.web.reactive.function.client.ExchangeFunction;
+import org.springframework.web.util.UriComponentsBuilder;
+
+/**
+ * Sends requests made against {@link #PLACEHOLDER} to the tenant's discovered API host.
+ * The placeholder is under the reserved {@code .invalid} domain, so a request that this
+ * filter did not rewrite can never reach a real host.
+ *
+ * @since 0.1.0
+ */
+public class ApiEndpointFilter implements ExchangeFilterFunction {
+
+	/**
+	 * The base URL that {@code CxoneWebClient} is built with until the API host is known.
+	 */
+	public static final URI PLACEHOLDER = URI.create("https://cxone-api.discovered.invalid");
+
+	private final Supplier<Mono<URI>> apiEndpoint;
+
+	public ApiEndpointFilter(Supplier<Mono<URI>> apiEndpoint) {
+		this.apiEndpoint = apiEndpoint;
+	}
+
+	/**
+	 * Return the API endpoint requests are sent to, discovering it when needed.
+	 * @return the API endpoint
+	 */
+	public Mono<URI> apiEndpoint() {
+		return this.apiEndpoint.get();
+	}
+
+	@Override
+	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
+		URI url = request.url();
+		if (!PLACEHOLDER.getHost().equalsIgnoreCase(url.getHost())) {
+			return next.exchange(request);
+		}
+		return this.apiEndpoint.get().flatMap((base) -> next.exchange(ClientRequest.from(request)
+			.url(UriComponentsBuilder.fromUri(base)
+				.path(url.getRawPath())
+				.query(url.getRawQuery())
+				.build(true)
+				.toUri())
+			.build()));
+	}
+
+}

@@ -1,0 +1,137 @@
+package io.github.cxonestarter.cxone.autoconfigure;
+
+import java.net.URI;
+import java.time.Clock;
+
+import io.github.cxonestarter.cxone.CxoneDiscoveryException;
+import io.github.cxonestarter.cxone.accesskey.AccessKeyAuthorizedClientProvider;
+import io.github.cxonestarter.cxone.accesskey.AccessKeyCredentials;
+import io.github.cxonestarter.cxone.accesskey.AccessKeyGrantRequest;
+import io.github.cxonestarter.cxone.accesskey.AccessKeyTokenResponseClient;
+import io.github.cxonestarter.cxone.accesskey.ApiEndpointFilter;
+import io.github.cxonestarter.cxone.accesskey.CxoneDiscovery;
+import io.github.cxonestarter.cxone.accesskey.TenantResolver;
+import io.github.cxonestarter.cxone.token.ClientSecretAuthentication;
+import io.github.cxonestarter.cxone.token.CxoneTokenManager;
+import io.github.cxonestarter.cxone.token.CxoneTokenResponseExtractor;
+import io.github.cxonestarter.cxone.token.RetryingTokenResponseClient;
+import io.github.cxonestarter.cxone.token.TokenEndpointErrors;
+import io.github.resilience4j.retry.Retry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
+import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * CXone's access-key flow: a password grant provider of the starter's own, plugged into
+ * Spring Security's client manager, with the token endpoint and the API host discovered.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnAuthMode(CxoneProperties.AuthMode.ACCESS_KEY)
+class AccessKeyConfiguration {
+
+	private static final Log logger = LogFactory.getLog(AccessKeyConfiguration.class);
+
+	@Bean(defaultCandidate = false)
+	@ConditionalOnMissingBean(name = "cxoneClientRegistrationRepository")
+	ReactiveClientRegistrationRepository cxoneClientRegistrationRepository(CxoneProperties properties,
+			CxoneEndpoints endpoints) {
+		URI tokenUri = (endpoints.tokenUri() != null) ? endpoints.tokenUri() : endpoints.issuer();
+		ClientRegistration registration = ClientRegistration.withRegistrationId(CxoneAutoConfiguration.REGISTRATION_ID)
+			.authorizationGrantType(AccessKeyGrantRequest.PASSWORD)
+			.clientId(properties.getClientId())
+			.clientSecret(ClientSecretAuthentication.PLACEHOLDER)
+			.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+			.tokenUri(tokenUri.toString())
+			.build();
+		return new InMemoryReactiveClientRegistrationRepository(registration);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CxoneDiscovery cxoneDiscovery(CxoneEndpoints endpoints, @Qualifier("cxoneTokenWebClient") WebClient tokenWebClient) {
+		return new CxoneDiscovery(tokenWebClient, endpoints.issuer(), endpoints.tokenUri());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TenantResolver cxoneTenantResolver() {
+		return new TenantResolver();
+	}
+
+	@Bean(defaultCandidate = false)
+	@ConditionalOnMissingBean(name = "cxoneAuthorizedClientManager")
+	ReactiveOAuth2AuthorizedClientManager cxoneAuthorizedClientManager(CxoneProperties properties,
+			CxoneEndpoints endpoints, CxoneDiscovery discovery, TenantResolver tenants,
+			@Qualifier("cxoneClientRegistrationRepository") ReactiveClientRegistrationRepository registrations,
+			@Qualifier("cxoneAuthorizedClientService") ReactiveOAuth2AuthorizedClientService clientService,
+			@Qualifier("cxoneTokenWebClient") WebClient tokenWebClient, @Qualifier("cxoneTokenRetry") Retry tokenRetry) {
+		String tokenEndpoint = (endpoints.tokenUri() != null) ? endpoints.tokenUri().toString()
+				: "(discovered from " + endpoints.issuer() + ")";
+		AccessKeyTokenResponseClient responseClient = new AccessKeyTokenResponseClient(tokenWebClient, discovery,
+				new AccessKeyCredentials(properties.getClientId(), properties.getClientSecret(),
+						properties.getAccessKeyId(), properties.getAccessKeySecret()),
+				(tokenUri) -> new CxoneTokenResponseExtractor(properties.getToken().getDefaultLifetime(),
+						TokenEndpointErrors.forAccessKey(tokenUri.toString())),
+				tenants);
+		AccessKeyAuthorizedClientProvider provider = new AccessKeyAuthorizedClientProvider(
+				new RetryingTokenResponseClient<>(responseClient, TokenEndpointErrors.forAccessKey(tokenEndpoint),
+						tokenRetry),
+				properties.getToken().getRefreshSkew(), Clock.systemUTC());
+		var manager = new AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager(registrations, clientService);
+		manager.setAuthorizedClientProvider(provider);
+		manager.setAuthorizationFailureHandler((failure, principal, attributes) -> Mono.empty());
+		return manager;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ApiEndpointFilter cxoneApiEndpointFilter(CxoneEndpoints endpoints, CxoneDiscovery discovery,
+			TenantResolver tenants, ObjectProvider<CxoneTokenManager> tokens) {
+		if (endpoints.baseUrl() != null) {
+			// cxone.base-url is set: nothing to discover, nothing to rewrite.
+			return new ApiEndpointFilter(() -> Mono.just(endpoints.baseUrl()));
+		}
+		return new ApiEndpointFilter(() -> tokens.getObject().authorize().flatMap((client) -> {
+			String tenant = tenants.tenantId(client.getAccessToken());
+			if (tenant == null) {
+				return Mono.error(new CxoneDiscoveryException(discovery.getIssuer().toString(),
+						"CXone's token carries no tenantId claim, so the tenant's API host cannot be discovered. "
+								+ "Set cxone.base-url (CXONE_BASE_URL) to the tenant's API endpoint.",
+						null));
+			}
+			return discovery.apiEndpoint(tenant);
+		}));
+	}
+
+	@Bean
+	SmartInitializingSingleton cxoneStartupDiscovery(CxoneProperties properties, CxoneDiscovery discovery,
+			ApiEndpointFilter apiEndpoint) {
+		return () -> {
+			Mono<URI> discovered = discovery.tokenEndpoint().then(apiEndpoint.apiEndpoint());
+			if (properties.getDiscovery().isFailFast()) {
+				discovered.block(properties.getDiscovery().getTimeout());
+			}
+			else {
+				discovered.subscribe((api) -> logger.info("CXone API endpoint discovered: " + api),
+						(ex) -> logger.warn("CXone discovery failed at start-up; it is tried again on the first call "
+								+ "(cxone.discovery.fail-fast=false): " + ex.getMessage()));
+			}
+		};
+	}
+
+}
