@@ -3,11 +3,13 @@ package io.github.cxonestarter.sample;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.github.cxonestarter.cxone.autoconfigure.CxoneProperties;
 import io.github.cxonestarter.cxone.test.EmbeddedCxone;
 import org.apache.commons.logging.Log;
 
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.logging.DeferredLogFactory;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
@@ -21,7 +23,7 @@ import org.springframework.core.env.MapPropertySource;
 public class EmbeddedCxoneEnvironmentPostProcessor implements EnvironmentPostProcessor {
 
 	private static final String[] CREDENTIALS = { "cxone.subdomain", "cxone.client-id", "cxone.client-secret",
-			"cxone.base-url", "cxone.token-uri" };
+			"cxone.base-url", "cxone.token-uri", "cxone.issuer", "cxone.access-key-id", "cxone.access-key-secret" };
 
 	private static EmbeddedCxone embedded;
 
@@ -42,14 +44,27 @@ public class EmbeddedCxoneEnvironmentPostProcessor implements EnvironmentPostPro
 			}
 		}
 		EmbeddedCxone cxone = start();
+		boolean accessKey = Binder.get(environment)
+			.bind("cxone.auth-mode", CxoneProperties.AuthMode.class)
+			.map(CxoneProperties.AuthMode.ACCESS_KEY::equals)
+			.orElse(false);
 		Map<String, Object> properties = new LinkedHashMap<>();
-		properties.put("cxone.base-url", cxone.baseUrl());
-		properties.put("cxone.token-uri", cxone.tokenUri());
 		properties.put("cxone.client-id", EmbeddedCxone.CLIENT_ID);
 		properties.put("cxone.client-secret", EmbeddedCxone.CLIENT_SECRET);
+		if (accessKey) {
+			// Everything else is discovered from the issuer, as with a real tenant.
+			properties.put("cxone.issuer", cxone.baseUrl());
+			properties.put("cxone.access-key-id", EmbeddedCxone.ACCESS_KEY_ID);
+			properties.put("cxone.access-key-secret", EmbeddedCxone.ACCESS_KEY_SECRET);
+		}
+		else {
+			properties.put("cxone.base-url", cxone.baseUrl());
+			properties.put("cxone.token-uri", cxone.tokenUri());
+		}
 		environment.getPropertySources().addLast(new MapPropertySource("embeddedCxone", properties));
-		this.logger.info("No CXONE_* credentials are set: started an embedded CXone at " + cxone.baseUrl()
-				+ " (set CXONE_SUBDOMAIN, CXONE_CLIENT_ID and CXONE_CLIENT_SECRET to use a real tenant)");
+		this.logger.info("No CXONE_* credentials are set: started an embedded CXone at " + cxone.baseUrl() + " ("
+				+ (accessKey ? "access-key" : "client-credentials") + " mode; set CXONE_SUBDOMAIN, CXONE_CLIENT_ID and "
+				+ "CXONE_CLIENT_SECRET, or the access-key variables, to use a real tenant)");
 	}
 
 	private static synchronized EmbeddedCxone start() {

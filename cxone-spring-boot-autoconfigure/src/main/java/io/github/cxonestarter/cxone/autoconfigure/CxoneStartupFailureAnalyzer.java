@@ -11,7 +11,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
  *
  * @since 0.1.0
  */
-class CxoneStartupFailureAnalyzer extends AbstractFailureAnalyzer<CxoneException> {
+public class CxoneStartupFailureAnalyzer extends AbstractFailureAnalyzer<CxoneException> {
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, CxoneException cause) {

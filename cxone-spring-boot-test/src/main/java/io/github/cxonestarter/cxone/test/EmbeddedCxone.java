@@ -6,13 +6,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +23,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.KeyLengthException;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -54,6 +65,24 @@ public final class EmbeddedCxone implements AutoCloseable {
 	/** Path of the token endpoint. */
 	public static final String TOKEN_PATH = "/oauth2/token";
 
+	/** Path of the access-key (password grant) token endpoint, as the OpenID configuration gives it. */
+	public static final String ACCESS_KEY_TOKEN_PATH = "/auth/token";
+
+	/** Path of the issuer's OpenID configuration. */
+	public static final String OPENID_CONFIGURATION_PATH = "/.well-known/openid-configuration";
+
+	/** Path of the tenant's CXone configuration. */
+	public static final String CXONE_CONFIGURATION_PATH = "/.well-known/cxone-configuration";
+
+	/** Access key ID the embedded CXone accepts unless told otherwise. */
+	public static final String ACCESS_KEY_ID = "embedded-access-key";
+
+	/** Access key secret the embedded CXone accepts; it ends in {@code =}, as real ones often do. */
+	public static final String ACCESS_KEY_SECRET = "embedded+access/key==";
+
+	/** Tenant ID carried by the tokens of the access-key flow. */
+	public static final String TENANT_ID = "11eb0000-embedded-tenant";
+
 	/** Path of the "who am I" endpoint. */
 	public static final String WHOAMI_PATH = "/platform/v1/whoami";
 
@@ -72,6 +101,14 @@ public final class EmbeddedCxone implements AutoCloseable {
 	private static final ObjectMapper json = JsonMapper.builder().build();
 
 	private final Map<String, String> clients = new ConcurrentHashMap<>();
+
+	private final Map<String, String> accessKeys = new ConcurrentHashMap<>();
+
+	private final ConcurrentLinkedQueue<Fault> discoveryFaults = new ConcurrentLinkedQueue<>();
+
+	private final MACSigner signer;
+
+	private volatile String apiEndpoint;
 
 	private final Map<String, IssuedToken> tokens = new ConcurrentHashMap<>();
 
@@ -103,7 +140,16 @@ public final class EmbeddedCxone implements AutoCloseable {
 
 	private EmbeddedCxone(int port) {
 		this.clients.put(CLIENT_ID, CLIENT_SECRET);
+		this.accessKeys.put(ACCESS_KEY_ID, ACCESS_KEY_SECRET);
 		this.allowedScopes.add("default");
+		byte[] key = new byte[32];
+		new SecureRandom().nextBytes(key);
+		try {
+			this.signer = new MACSigner(key);
+		}
+		catch (KeyLengthException ex) {
+			throw new IllegalStateException(ex);
+		}
 		this.server = HttpServer.create()
 			.host("127.0.0.1")
 			.port(port)
@@ -165,6 +211,42 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 */
 	public EmbeddedCxone registerClient(String clientId, String clientSecret) {
 		this.clients.put(clientId, clientSecret);
+		return this;
+	}
+
+	/**
+	 * Accept another access key for the password grant.
+	 * @param accessKeyId the access key ID
+	 * @param accessKeySecret its secret
+	 * @return this server
+	 */
+	public EmbeddedCxone registerAccessKey(String accessKeyId, String accessKeySecret) {
+		this.accessKeys.put(accessKeyId, accessKeySecret);
+		return this;
+	}
+
+	/**
+	 * Set the {@code api_endpoint} that the tenant's CXone configuration gives (by default
+	 * this server's base URL).
+	 * @param apiEndpoint the API endpoint
+	 * @return this server
+	 */
+	public EmbeddedCxone apiEndpoint(String apiEndpoint) {
+		this.apiEndpoint = apiEndpoint;
+		return this;
+	}
+
+	/**
+	 * Answer the next discovery requests (OpenID and CXone configuration) with an error
+	 * status.
+	 * @param count how many requests
+	 * @param status the status
+	 * @return this server
+	 */
+	public EmbeddedCxone failDiscoveryRequests(int count, int status) {
+		for (int i = 0; i < count; i++) {
+			this.discoveryFaults.add(new Fault(status, null));
+		}
 		return this;
 	}
 
@@ -300,7 +382,17 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * @return the API requests
 	 */
 	public List<RecordedRequest> apiRequests() {
-		return this.journal.stream().filter((request) -> !request.isTokenRequest()).toList();
+		return this.journal.stream()
+			.filter((request) -> !request.isTokenRequest() && !request.isDiscoveryRequest())
+			.toList();
+	}
+
+	/**
+	 * Return the discovery requests received.
+	 * @return the discovery requests
+	 */
+	public List<RecordedRequest> discoveryRequests() {
+		return this.journal.stream().filter(RecordedRequest::isDiscoveryRequest).toList();
 	}
 
 	/**
@@ -345,7 +437,9 @@ public final class EmbeddedCxone implements AutoCloseable {
 		this.journal.clear();
 		this.tokenFaults.clear();
 		this.apiFaults.clear();
+		this.discoveryFaults.clear();
 		this.requiredScopes.clear();
+		this.apiEndpoint = null;
 		this.tokenLifetime = Duration.ofHours(1);
 		this.includeExpiresIn = true;
 		this.acceptForeignTokens = false;
@@ -366,8 +460,11 @@ public final class EmbeddedCxone implements AutoCloseable {
 			.asString(StandardCharsets.UTF_8)
 			.defaultIfEmpty("")
 			.flatMap((body) -> {
-				Answer answer = TOKEN_PATH.equals(path(request)) ? token(request, body) : api(request, body);
-				Duration delay = TOKEN_PATH.equals(path(request)) ? this.tokenDelay : this.apiDelay;
+				String path = path(request);
+				boolean tokenRequest = TOKEN_PATH.equals(path) || ACCESS_KEY_TOKEN_PATH.equals(path);
+				Answer answer = tokenRequest ? token(request, body) : path.startsWith("/.well-known/")
+						? discovery(request, path) : api(request, body);
+				Duration delay = tokenRequest ? this.tokenDelay : this.apiDelay;
 				Mono<Answer> delayed = delay.isZero() ? Mono.just(answer) : Mono.delay(delay).thenReturn(answer);
 				return delayed.flatMap((ready) -> {
 					this.journal.add(record(request, body, receivedAt, ready.status()));
@@ -393,6 +490,9 @@ public final class EmbeddedCxone implements AutoCloseable {
 		if (credentials == null || !credentials[1].equals(this.clients.get(credentials[0]))) {
 			return error(401, "invalid_client", "Client authentication failed");
 		}
+		if (ACCESS_KEY_TOKEN_PATH.equals(path(request))) {
+			return passwordGrant(form, credentials[0]);
+		}
 		if (!"client_credentials".equals(form.get("grant_type"))) {
 			return error(400, "unsupported_grant_type", "Use grant_type=client_credentials");
 		}
@@ -415,6 +515,89 @@ public final class EmbeddedCxone implements AutoCloseable {
 		}
 		token.put("scope", String.join(" ", scopes));
 		return new Answer(200, Map.of("Cache-Control", "no-store"), json.writeValueAsString(token));
+	}
+
+	private Answer passwordGrant(Map<String, String> form, String clientId) {
+		if (!"password".equals(form.get("grant_type"))) {
+			return error(400, "unsupported_grant_type", "Use grant_type=password with an access key");
+		}
+		String accessKeyId = form.get("username");
+		if (accessKeyId == null || !Objects.equals(this.accessKeys.get(accessKeyId), form.get("password"))) {
+			return error(401, "invalid_grant", "The access key is invalid or revoked");
+		}
+		Duration lifetime = this.tokenLifetime;
+		Instant now = Instant.now();
+		String accessToken = jwt(new JWTClaimsSet.Builder().subject(accessKeyId)
+			.issuer(baseUrl())
+			.audience(clientId)
+			.claim("tenantId", TENANT_ID)
+			.issueTime(Date.from(now))
+			.expirationTime(Date.from(now.plus(lifetime)))
+			.jwtID(UUID.randomUUID().toString())
+			.build());
+		String idToken = jwt(new JWTClaimsSet.Builder().subject(accessKeyId)
+			.issuer(baseUrl())
+			.audience(clientId)
+			.claim("tenantId", TENANT_ID)
+			.claim("name", "Embedded CXone API User")
+			.issueTime(Date.from(now))
+			.expirationTime(Date.from(now.plus(lifetime)))
+			.build());
+		this.tokens.put(accessToken, new IssuedToken(now.plus(lifetime), Set.of()));
+		Map<String, Object> token = new LinkedHashMap<>();
+		token.put("access_token", accessToken);
+		token.put("token_type", "Bearer");
+		if (this.includeExpiresIn) {
+			token.put("expires_in", lifetime.toSeconds());
+		}
+		token.put("refresh_token", UUID.randomUUID().toString());
+		token.put("id_token", idToken);
+		return new Answer(200, Map.of("Cache-Control", "no-store"), json.writeValueAsString(token));
+	}
+
+	private String jwt(JWTClaimsSet claims) {
+		SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+		try {
+			jwt.sign(this.signer);
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException(ex);
+		}
+		return jwt.serialize();
+	}
+
+	private Answer discovery(HttpServerRequest request, String path) {
+		Fault fault = this.discoveryFaults.poll();
+		if (fault != null) {
+			return new Answer(fault.status(), Map.of(), "{\"error\":\"unavailable\"}");
+		}
+		if (OPENID_CONFIGURATION_PATH.equals(path)) {
+			Map<String, Object> configuration = new LinkedHashMap<>();
+			configuration.put("issuer", baseUrl());
+			configuration.put("token_endpoint", baseUrl() + ACCESS_KEY_TOKEN_PATH);
+			configuration.put("grant_types_supported", List.of("password", "client_credentials"));
+			configuration.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic"));
+			return ok(configuration);
+		}
+		if (CXONE_CONFIGURATION_PATH.equals(path)) {
+			String tenantId = new QueryStringDecoder(request.uri()).parameters()
+				.getOrDefault("tenantId", List.of())
+				.stream()
+				.findFirst()
+				.orElse(null);
+			if (!TENANT_ID.equals(tenantId)) {
+				return error(404, "not_found", "Unknown tenantId");
+			}
+			String api = (this.apiEndpoint != null) ? this.apiEndpoint : baseUrl();
+			Map<String, Object> configuration = new LinkedHashMap<>();
+			configuration.put("area", "na1");
+			configuration.put("api_endpoint", api);
+			configuration.put("auth_endpoint", baseUrl());
+			configuration.put("ui_endpoint", baseUrl());
+			configuration.put("tenantId", tenantId);
+			return ok(configuration);
+		}
+		return error(404, "not_found", "The embedded CXone has no " + path);
 	}
 
 	private Answer api(HttpServerRequest request, String body) {

@@ -32,7 +32,15 @@ public record RecordedRequest(String method, String path, String query, Map<Stri
 	 * @return whether the path is the token endpoint's
 	 */
 	public boolean isTokenRequest() {
-		return this.path.equals(EmbeddedCxone.TOKEN_PATH);
+		return this.path.equals(EmbeddedCxone.TOKEN_PATH) || this.path.equals(EmbeddedCxone.ACCESS_KEY_TOKEN_PATH);
+	}
+
+	/**
+	 * Return whether this was a call to a discovery document.
+	 * @return whether the path is under {@code /.well-known/}
+	 */
+	public boolean isDiscoveryRequest() {
+		return this.path.startsWith("/.well-known/");
 	}
 
 }
