@@ -20,7 +20,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.nimbusds.jose.JOSEException;
@@ -120,7 +119,13 @@ public final class EmbeddedCxone implements AutoCloseable {
 
 	private final ConcurrentLinkedQueue<Fault> apiFaults = new ConcurrentLinkedQueue<>();
 
-	private final List<RecordedRequest> journal = new CopyOnWriteArrayList<>();
+	private final ConcurrentLinkedQueue<RecordedRequest> journal = new ConcurrentLinkedQueue<>();
+
+	private final AtomicInteger tokenRequestCounter = new AtomicInteger();
+
+	private final AtomicInteger apiRequestCounter = new AtomicInteger();
+
+	private volatile boolean journalEnabled = true;
 
 	private final AtomicInteger openConnections = new AtomicInteger();
 
@@ -400,7 +405,27 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * @return the count
 	 */
 	public int tokenRequestCount() {
-		return tokenRequests().size();
+		return this.tokenRequestCounter.get();
+	}
+
+	/**
+	 * Return how many API requests were received (discovery documents excluded), counted
+	 * even when the journal is off.
+	 * @return the count
+	 */
+	public int apiRequestCount() {
+		return this.apiRequestCounter.get();
+	}
+
+	/**
+	 * Set whether every request is kept in the journal. Turn it off for load tests; the
+	 * counts go on.
+	 * @param enabled whether to keep requests
+	 * @return this server
+	 */
+	public EmbeddedCxone journal(boolean enabled) {
+		this.journalEnabled = enabled;
+		return this;
 	}
 
 	/**
@@ -435,6 +460,9 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 */
 	public EmbeddedCxone reset() {
 		this.journal.clear();
+		this.tokenRequestCounter.set(0);
+		this.apiRequestCounter.set(0);
+		this.journalEnabled = true;
 		this.tokenFaults.clear();
 		this.apiFaults.clear();
 		this.discoveryFaults.clear();
@@ -466,8 +494,16 @@ public final class EmbeddedCxone implements AutoCloseable {
 						? discovery(request, path) : api(request, body);
 				Duration delay = tokenRequest ? this.tokenDelay : this.apiDelay;
 				Mono<Answer> delayed = delay.isZero() ? Mono.just(answer) : Mono.delay(delay).thenReturn(answer);
+				if (tokenRequest) {
+					this.tokenRequestCounter.incrementAndGet();
+				}
+				else if (!path.startsWith("/.well-known/")) {
+					this.apiRequestCounter.incrementAndGet();
+				}
 				return delayed.flatMap((ready) -> {
-					this.journal.add(record(request, body, receivedAt, ready.status()));
+					if (this.journalEnabled) {
+						this.journal.add(record(request, body, receivedAt, ready.status()));
+					}
 					response.status(ready.status());
 					ready.headers().forEach(response::header);
 					response.header("Content-Type", "application/json");

@@ -1,0 +1,172 @@
+package io.github.cxonestarter.benchmarks;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.github.cxonestarter.cxone.CxoneWebClient;
+import io.github.cxonestarter.cxone.test.EmbeddedCxone;
+import io.github.cxonestarter.cxone.token.CxoneTokenManager;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.client.reactive.ClientHttpConnector;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.InMemoryReactiveOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientProvider;
+import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientProviderBuilder;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
+import org.springframework.security.oauth2.client.web.reactive.function.client.ServerOAuth2AuthorizedClientExchangeFilterFunction;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * The three clients, each with its own pool of the same size.
+ */
+final class Clients {
+
+	static final int MAX_CONNECTIONS = 100;
+
+	private Clients() {
+	}
+
+	/**
+	 * A plain WebClient with a static bearer token: the floor.
+	 */
+	static BenchClient plain(EmbeddedCxone cxone) {
+		ConnectionProvider pool = pool("plain");
+		WebClient tokenClient = WebClient.builder().clientConnector(connector(pool)).build();
+		Map<?, ?> token = tokenClient.post()
+			.uri(cxone.tokenUri())
+			.headers((headers) -> headers.setBasicAuth(EmbeddedCxone.CLIENT_ID, EmbeddedCxone.CLIENT_SECRET))
+			.bodyValue("grant_type=client_credentials&scope=default")
+			.header("Content-Type", "application/x-www-form-urlencoded")
+			.retrieve()
+			.bodyToMono(Map.class)
+			.block(Duration.ofSeconds(30));
+		WebClient client = WebClient.builder()
+			.clientConnector(connector(pool))
+			.baseUrl(cxone.baseUrl())
+			.defaultHeader("Authorization", "Bearer " + token.get("access_token"))
+			.defaultHeader("Accept", "application/json")
+			.build();
+		return new WebClientBench("plain WebClient", client, pool::dispose);
+	}
+
+	/**
+	 * Spring Security 7's stock reactive client_credentials setup, as its reference
+	 * documentation wires it.
+	 */
+	static BenchClient stock(EmbeddedCxone cxone, Duration clockSkew) {
+		ConnectionProvider pool = pool("stock");
+		ClientRegistration registration = ClientRegistration.withRegistrationId("cxone")
+			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+			.clientId(EmbeddedCxone.CLIENT_ID)
+			.clientSecret(EmbeddedCxone.CLIENT_SECRET)
+			.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+			.scope("default")
+			.tokenUri(cxone.tokenUri())
+			.build();
+		InMemoryReactiveClientRegistrationRepository registrations = new InMemoryReactiveClientRegistrationRepository(
+				registration);
+		ReactiveOAuth2AuthorizedClientProvider provider = (clockSkew != null)
+				? ReactiveOAuth2AuthorizedClientProviderBuilder.builder()
+					.clientCredentials((builder) -> builder.clockSkew(clockSkew))
+					.build()
+				: ReactiveOAuth2AuthorizedClientProviderBuilder.builder().clientCredentials().build();
+		var manager = new AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager(registrations,
+				new InMemoryReactiveOAuth2AuthorizedClientService(registrations));
+		manager.setAuthorizedClientProvider(provider);
+		ServerOAuth2AuthorizedClientExchangeFilterFunction oauth2 = new ServerOAuth2AuthorizedClientExchangeFilterFunction(
+				manager);
+		oauth2.setDefaultClientRegistrationId("cxone");
+		WebClient client = WebClient.builder()
+			.clientConnector(connector(pool))
+			.baseUrl(cxone.baseUrl())
+			.defaultHeader("Accept", "application/json")
+			.filter(oauth2)
+			.build();
+		return new WebClientBench("stock Spring Security", client, pool::dispose);
+	}
+
+	/**
+	 * CxoneWebClient, auto-configured by the starter.
+	 */
+	static BenchClient starter(EmbeddedCxone cxone, String... properties) {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(StarterApp.class)
+			.web(WebApplicationType.NONE)
+			.logStartupInfo(false)
+			.properties("spring.main.banner-mode=off", "logging.level.root=WARN", "cxone.base-url=" + cxone.baseUrl(),
+					"cxone.token-uri=" + cxone.tokenUri(), "cxone.client-id=" + EmbeddedCxone.CLIENT_ID,
+					"cxone.client-secret=" + EmbeddedCxone.CLIENT_SECRET,
+					"cxone.http.max-connections=" + MAX_CONNECTIONS)
+			.properties(properties)
+			.run();
+		CxoneWebClient client = context.getBean(CxoneWebClient.class);
+		if (Boolean.getBoolean("probe.connectorOnly")) {
+			// The starter's connector and pool with a static token and no filters (SteadyProbe).
+			String token = context.getBean(CxoneTokenManager.class).getAccessToken().block().getTokenValue();
+			WebClient bare = WebClient.builder()
+				.clientConnector(context.getBean("cxoneClientHttpConnector", ClientHttpConnector.class))
+				.baseUrl(cxone.baseUrl())
+				.defaultHeader("Authorization", "Bearer " + token)
+				.build();
+			return new WebClientBench("bare", bare, context::close);
+		}
+		return new BenchClient() {
+
+			@Override
+			public String name() {
+				return "CxoneWebClient";
+			}
+
+			@Override
+			public Mono<String> call(String path) {
+				return client.get().uri(path).retrieve().bodyToMono(String.class);
+			}
+
+			@Override
+			public void close() {
+				context.close();
+			}
+
+		};
+	}
+
+	private static ConnectionProvider pool(String name) {
+		return ConnectionProvider.builder(name).maxConnections(MAX_CONNECTIONS).pendingAcquireMaxCount(-1).build();
+	}
+
+	private static ReactorClientHttpConnector connector(ConnectionProvider pool) {
+		return new ReactorClientHttpConnector(HttpClient.create(pool).responseTimeout(Duration.ofSeconds(30)));
+	}
+
+	private record WebClientBench(String name, WebClient client, Runnable onClose) implements BenchClient {
+
+		@Override
+		public Mono<String> call(String path) {
+			return this.client.get().uri(path).retrieve().bodyToMono(String.class);
+		}
+
+		@Override
+		public void close() {
+			this.onClose.run();
+		}
+
+	}
+
+	@SpringBootConfiguration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class StarterApp {
+
+	}
+
+}

@@ -1,0 +1,88 @@
+package io.github.cxonestarter.benchmarks;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+
+import io.github.cxonestarter.cxone.test.EmbeddedCxone;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * One measured run of one client: a fixed number of calls at a fixed concurrency.
+ *
+ * @param tokenRequests token requests the server saw
+ * @param calls calls made
+ * @param failures calls that ended in an error
+ * @param throughput calls per second
+ * @param p50 median latency in microseconds
+ * @param p99 99th percentile in microseconds
+ * @param p999 99.9th percentile in microseconds
+ */
+record Run(int tokenRequests, int calls, int failures, double throughput, long p50, long p99, long p999) {
+
+	static final String PATH = EmbeddedCxone.SERVER_TIME_PATH;
+
+	/**
+	 * Make {@code calls} calls at {@code concurrency}, calling {@code beforeCall} with the
+	 * index of each call before it starts.
+	 */
+	static Run measure(BenchClient client, EmbeddedCxone cxone, int calls, int concurrency, IntConsumer beforeCall) {
+		int tokensBefore = cxone.tokenRequestCount();
+		long[] latencies = new long[calls];
+		AtomicInteger failures = new AtomicInteger();
+		long start = System.nanoTime();
+		Flux.range(0, calls).flatMap((i) -> Mono.defer(() -> {
+			beforeCall.accept(i);
+			long begin = System.nanoTime();
+			return client.call(PATH)
+				.doOnTerminate(() -> latencies[i] = System.nanoTime() - begin)
+				.onErrorResume((ex) -> {
+					failures.incrementAndGet();
+					return Mono.empty();
+				});
+		}), concurrency).blockLast(Duration.ofMinutes(5));
+		double seconds = (System.nanoTime() - start) / 1e9;
+		long[] sorted = latencies.clone();
+		Arrays.sort(sorted);
+		return new Run(cxone.tokenRequestCount() - tokensBefore, calls, failures.get(), calls / seconds,
+				percentile(sorted, 0.50), percentile(sorted, 0.99), percentile(sorted, 0.999));
+	}
+
+	/**
+	 * Make calls at {@code concurrency} for {@code duration}.
+	 */
+	static Run measureFor(BenchClient client, EmbeddedCxone cxone, Duration duration, int concurrency) {
+		int tokensBefore = cxone.tokenRequestCount();
+		long[] latencies = new long[4_000_000];
+		AtomicInteger count = new AtomicInteger();
+		AtomicInteger failures = new AtomicInteger();
+		long start = System.nanoTime();
+		long end = start + duration.toNanos();
+		Flux.range(0, latencies.length)
+			.takeWhile((i) -> System.nanoTime() < end)
+			.flatMap((i) -> {
+				long begin = System.nanoTime();
+				return client.call(PATH).doOnTerminate(() -> {
+					latencies[i] = System.nanoTime() - begin;
+					count.incrementAndGet();
+				}).onErrorResume((ex) -> {
+					failures.incrementAndGet();
+					return Mono.empty();
+				});
+			}, concurrency)
+			.blockLast(duration.plusMinutes(5));
+		double seconds = (System.nanoTime() - start) / 1e9;
+		long[] sorted = Arrays.copyOf(latencies, count.get());
+		Arrays.sort(sorted);
+		return new Run(cxone.tokenRequestCount() - tokensBefore, count.get(), failures.get(), count.get() / seconds,
+				percentile(sorted, 0.50), percentile(sorted, 0.99), percentile(sorted, 0.999));
+	}
+
+	private static long percentile(long[] sorted, double quantile) {
+		int index = (int) Math.ceil(quantile * sorted.length) - 1;
+		return sorted[Math.max(0, Math.min(sorted.length - 1, index))] / 1000;
+	}
+
+}

@@ -1,0 +1,5 @@
+/**
+ * Side-by-side benchmarks of CxoneWebClient, Spring Security's stock reactive
+ * client_credentials setup, and a plain WebClient with a static token.
+ */
+package io.github.cxonestarter.benchmarks;
