@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.cxonestarter.cxone.CxoneDiscoveryException;
+import io.github.cxonestarter.cxone.CxoneFailures;
 import io.github.cxonestarter.cxone.CxoneUrls;
 import reactor.core.publisher.Mono;
 
@@ -97,7 +98,7 @@ public class CxoneDiscovery {
 			.retrieve()
 			.bodyToMono(JSON_OBJECT)
 			.onErrorMap((ex) -> !(ex instanceof CxoneDiscoveryException), (ex) -> new CxoneDiscoveryException(
-					url.toString(), where + " could not be read (" + describe(ex) + ")." + fix, ex))
+					url.toString(), where + " could not be read (" + CxoneFailures.rootCause(ex) + ")." + fix, ex))
 			.switchIfEmpty(Mono.error(() -> new CxoneDiscoveryException(url.toString(), where + " is empty." + fix, null)))
 			.map((document) -> {
 				Object value = document.get(field);
@@ -116,14 +117,6 @@ public class CxoneDiscovery {
 
 	private static Mono<URI> cached(Mono<URI> source) {
 		return source.cache((value) -> CACHE_TTL, (error) -> Duration.ZERO, () -> Duration.ZERO);
-	}
-
-	private static String describe(Throwable ex) {
-		Throwable root = ex;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		return (root != ex) ? ex.getMessage() + ": " + root.getMessage() : String.valueOf(ex.getMessage());
 	}
 
 }

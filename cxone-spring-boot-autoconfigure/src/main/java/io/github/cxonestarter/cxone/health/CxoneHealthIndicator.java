@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 import io.github.cxonestarter.cxone.CxoneException;
+import io.github.cxonestarter.cxone.CxoneFailures;
 import io.github.cxonestarter.cxone.CxoneTokenException;
 import io.github.cxonestarter.cxone.CxoneWebClient;
 import io.github.cxonestarter.cxone.token.CxoneTokenManager;
@@ -123,7 +124,7 @@ public class CxoneHealthIndicator implements ReactiveHealthIndicator {
 		if (ex instanceof WebClientRequestException requestException) {
 			return Health.down()
 				.withDetail("error", "The CXone API at " + requestException.getUri() + " could not be reached ("
-						+ rootCause(requestException) + "). Check cxone.base-url (CXONE_BASE_URL) and the network "
+						+ CxoneFailures.rootCause(requestException) + "). Check cxone.base-url (CXONE_BASE_URL) and the network "
 						+ "path to CXone.")
 				.build();
 		}
@@ -134,14 +135,6 @@ public class CxoneHealthIndicator implements ReactiveHealthIndicator {
 				.build();
 		}
 		return Health.down().withDetail("error", ex.getClass().getSimpleName()).build();
-	}
-
-	private static String rootCause(Throwable ex) {
-		Throwable root = ex;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		return root.getClass().getSimpleName() + ((root.getMessage() != null) ? ": " + root.getMessage() : "");
 	}
 
 }

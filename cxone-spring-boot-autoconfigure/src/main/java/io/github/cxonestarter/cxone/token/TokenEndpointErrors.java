@@ -1,11 +1,10 @@
 package io.github.cxonestarter.cxone.token;
 
 import java.util.Locale;
-import java.util.concurrent.TimeoutException;
 
+import io.github.cxonestarter.cxone.CxoneFailures;
 import io.github.cxonestarter.cxone.CxoneTokenException;
 import io.github.cxonestarter.cxone.CxoneTokenException.Reason;
-import io.netty.handler.timeout.ReadTimeoutException;
 
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
@@ -134,37 +133,19 @@ public class TokenEndpointErrors {
 		}
 		String url = (ex instanceof WebClientRequestException requestException && requestException.getUri() != null)
 				? requestException.getUri().toString() : this.tokenUri;
-		if (isTimeout(ex)) {
+		if (CxoneFailures.isTimeout(ex)) {
 			return new CxoneTokenException(Reason.TIMEOUT, 0, url, "CXone's token endpoint "
 					+ url + " did not answer in time. Check the network path to it, or raise "
 					+ "cxone.http.response-timeout / cxone.http.connect-timeout.", ex);
 		}
 		if (ex instanceof WebClientRequestException) {
 			return new CxoneTokenException(Reason.UNREACHABLE, 0, url,
-					"CXone's token endpoint " + url + " could not be reached (" + rootMessage(ex)
+					"CXone's token endpoint " + url + " could not be reached (" + CxoneFailures.rootCause(ex)
 							+ "). Check cxone.token-uri (CXONE_TOKEN_URI), cxone.subdomain (CXONE_SUBDOMAIN) "
 							+ "and the network path to CXone.",
 					ex);
 		}
 		return ex;
-	}
-
-	static boolean isTimeout(Throwable ex) {
-		for (Throwable candidate = ex; candidate != null; candidate = candidate.getCause()) {
-			if (candidate instanceof TimeoutException || candidate instanceof ReadTimeoutException
-					|| candidate instanceof io.netty.channel.ConnectTimeoutException) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	private static String rootMessage(Throwable ex) {
-		Throwable root = ex;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		return root.getClass().getSimpleName() + ((root.getMessage() != null) ? ": " + root.getMessage() : "");
 	}
 
 	private static String describe(String description) {

@@ -2,6 +2,8 @@ package io.github.cxonestarter.cxone.web;
 
 import java.time.Duration;
 
+import io.github.cxonestarter.cxone.CxoneFailures;
+
 /**
  * One failed attempt of a request, as Resilience4j sees it: an answer that may be retried
  * (its body already read, so the connection is back in the pool) or a failure to get an
@@ -58,18 +60,7 @@ final class RetryableFailure extends RuntimeException {
 		if (this.status != 0) {
 			return Integer.toString(this.status);
 		}
-		return isTimeout(getCause()) ? "timeout" : "connection";
-	}
-
-	static boolean isTimeout(Throwable ex) {
-		for (Throwable candidate = ex; candidate != null; candidate = candidate.getCause()) {
-			if (candidate instanceof java.util.concurrent.TimeoutException
-					|| candidate instanceof io.netty.handler.timeout.ReadTimeoutException
-					|| candidate instanceof io.netty.channel.ConnectTimeoutException) {
-				return true;
-			}
-		}
-		return false;
+		return CxoneFailures.isTimeout(getCause()) ? "timeout" : "connection";
 	}
 
 }

@@ -7,10 +7,9 @@ import java.util.Map;
 
 import io.github.cxonestarter.cxone.CxoneWebClient;
 import io.github.cxonestarter.cxone.test.EmbeddedCxone;
+import io.github.cxonestarter.cxone.test.EmbeddedCxoneExtension;
 import io.github.cxonestarter.cxone.test.RecordedRequest;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The {@code cxone} health indicator and the starter's meters, through a real Actuator
  * endpoint of an application on a random port, against an embedded CXone.
  */
-@ExtendWith(OutputCaptureExtension.class)
+@ExtendWith({ EmbeddedCxoneExtension.class, OutputCaptureExtension.class })
 class CxoneHealthEndpointTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -47,22 +46,13 @@ class CxoneHealthEndpointTests {
 	private static final String AUTHORIZATION_SERVER = "org.springframework.boot.security.oauth2.server.authorization."
 			+ "autoconfigure.servlet.";
 
-	private static EmbeddedCxone cxone;
-
-	@BeforeAll
-	static void startCxone() {
-		cxone = EmbeddedCxone.start();
-	}
-
-	@AfterAll
-	static void stopCxone() {
-		cxone.close();
-	}
+	private EmbeddedCxone cxone;
 
 	@BeforeEach
-	void resetCxone() {
-		cxone.reset();
-		cxone.registerClient(CANARY_CLIENT, CANARY);
+	void useCxone(EmbeddedCxone cxone) {
+		// EmbeddedCxoneExtension runs one server for the class and resets it before each test.
+		this.cxone = cxone;
+		this.cxone.registerClient(CANARY_CLIENT, CANARY);
 	}
 
 	@Test
@@ -211,7 +201,7 @@ class CxoneHealthEndpointTests {
 		assertThat(requests).extracting(RecordedRequest::status).contains(200, 401, 403, 429);
 	}
 
-	private static ConfigurableApplicationContext start(String... properties) {
+	private ConfigurableApplicationContext start(String... properties) {
 		List<String> all = new ArrayList<>(List.of("server.port=0", "server.address=127.0.0.1",
 				"spring.main.banner-mode=off", "cxone.base-url=" + cxone.baseUrl(), "cxone.token-uri=" + cxone.tokenUri(),
 				"cxone.client-id=" + EmbeddedCxone.CLIENT_ID, "cxone.client-secret=" + EmbeddedCxone.CLIENT_SECRET,

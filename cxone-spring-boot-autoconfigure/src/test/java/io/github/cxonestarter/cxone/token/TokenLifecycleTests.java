@@ -11,11 +11,11 @@ import io.github.cxonestarter.cxone.CxoneTestContexts;
 import io.github.cxonestarter.cxone.CxoneTokenException;
 import io.github.cxonestarter.cxone.CxoneWebClient;
 import io.github.cxonestarter.cxone.test.EmbeddedCxone;
+import io.github.cxonestarter.cxone.test.EmbeddedCxoneExtension;
 import io.github.cxonestarter.cxone.test.RecordedRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -31,25 +31,17 @@ import static org.awaitility.Awaitility.await;
  * server: single flight, reuse, refresh-ahead, replay after 401, and token endpoint
  * failures.
  */
+@ExtendWith({ EmbeddedCxoneExtension.class })
 class TokenLifecycleTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-	private static EmbeddedCxone cxone;
-
-	@BeforeAll
-	static void startCxone() {
-		cxone = EmbeddedCxone.start();
-	}
-
-	@AfterAll
-	static void stopCxone() {
-		cxone.close();
-	}
+	private EmbeddedCxone cxone;
 
 	@BeforeEach
-	void resetCxone() {
-		cxone.reset();
+	void useCxone(EmbeddedCxone cxone) {
+		// EmbeddedCxoneExtension runs one server for the class and resets it before each test.
+		this.cxone = cxone;
 	}
 
 	private ApplicationContextRunner runner() {

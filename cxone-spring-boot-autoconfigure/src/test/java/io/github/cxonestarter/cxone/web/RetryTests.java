@@ -13,13 +13,13 @@ import io.github.cxonestarter.cxone.CxoneRateLimitException;
 import io.github.cxonestarter.cxone.CxoneTestContexts;
 import io.github.cxonestarter.cxone.CxoneWebClient;
 import io.github.cxonestarter.cxone.test.EmbeddedCxone;
+import io.github.cxonestarter.cxone.test.EmbeddedCxoneExtension;
 import io.github.cxonestarter.cxone.test.RecordedRequest;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -36,25 +36,17 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * Resilience4j retries of {@link CxoneWebClient} calls against an embedded CXone that
  * records when each request arrived.
  */
+@ExtendWith({ EmbeddedCxoneExtension.class })
 class RetryTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-	private static EmbeddedCxone cxone;
-
-	@BeforeAll
-	static void startCxone() {
-		cxone = EmbeddedCxone.start();
-	}
-
-	@AfterAll
-	static void stopCxone() {
-		cxone.close();
-	}
+	private EmbeddedCxone cxone;
 
 	@BeforeEach
-	void resetCxone() {
-		cxone.reset();
+	void useCxone(EmbeddedCxone cxone) {
+		// EmbeddedCxoneExtension runs one server for the class and resets it before each test.
+		this.cxone = cxone;
 	}
 
 	private ApplicationContextRunner runner() {
