@@ -155,17 +155,26 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 			if (running != null) {
 				return running;
 			}
-			AtomicReference<Mono<OAuth2AuthorizedClient>> self = new AtomicReference<>();
-			// Cleared before the error reaches waiters, so that a caller woken by it starts afresh.
-			Mono<OAuth2AuthorizedClient> fetch = Mono.defer(this::requestToken)
-				.doOnError((ex) -> this.inFlight.compareAndSet(self.get(), null))
-				.doFinally((signal) -> this.inFlight.compareAndSet(self.get(), null))
-				.cache();
-			self.set(fetch);
-			if (this.inFlight.compareAndSet(null, fetch)) {
-				return fetch;
+			Mono<OAuth2AuthorizedClient> started = startFlight();
+			if (started != null) {
+				return started;
 			}
 		}
+	}
+
+	/**
+	 * Start a token request unless one is running.
+	 * @return the new request, or {@code null} when another one is running
+	 */
+	private Mono<OAuth2AuthorizedClient> startFlight() {
+		AtomicReference<Mono<OAuth2AuthorizedClient>> self = new AtomicReference<>();
+		// Cleared before the error reaches waiters, so that a caller woken by it starts afresh.
+		Mono<OAuth2AuthorizedClient> flight = Mono.defer(this::requestToken)
+			.doOnError((ex) -> this.inFlight.compareAndSet(self.get(), null))
+			.doFinally((signal) -> this.inFlight.compareAndSet(self.get(), null))
+			.cache();
+		self.set(flight);
+		return this.inFlight.compareAndSet(null, flight) ? flight : null;
 	}
 
 	private Mono<OAuth2AuthorizedClient> requestToken() {
@@ -190,8 +199,13 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 		if (now.isBefore(this.nextRenewalAttempt) || this.inFlight.get() != null) {
 			return;
 		}
+		Mono<OAuth2AuthorizedClient> renewal = startFlight();
+		if (renewal == null) {
+			// Another caller started it: only the one that did counts and backs off.
+			return;
+		}
 		this.listener.renewalStarted();
-		fetchShared().subscribe((client) -> this.failedRenewals.set(0), (ex) -> {
+		renewal.subscribe((client) -> this.failedRenewals.set(0), (ex) -> {
 			int failures = this.failedRenewals.incrementAndGet();
 			Duration wait = Duration.ofMillis(this.renewalBackoff.apply(failures));
 			this.nextRenewalAttempt = this.clock.instant().plus(wait);
