@@ -17,6 +17,7 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.netty.channel.ChannelOption;
+import reactor.core.publisher.Mono;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -174,7 +175,9 @@ public final class CxoneAutoConfiguration {
 		// Retry wraps authorization, so that every attempt gets a valid token.
 		retry.ifAvailable((cxoneRetry) -> builder.filter(new CxoneRetryFilter(cxoneRetry,
 				properties.getRetry().isRetryNonIdempotent(), properties.getRetry().getMaxRetryAfter())));
-		builder.filter(new CxoneAuthorizationFilter(tokenManager));
+		ApiEndpointFilter discovered = apiEndpoint.getIfAvailable();
+		builder.filter(new CxoneAuthorizationFilter(tokenManager,
+				(discovered != null) ? discovered::apiEndpoint : () -> Mono.just(baseUrl)));
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return new CxoneWebClient(builder.build());
 	}

@@ -1,10 +1,13 @@
 package io.github.cxonestarter.cxone.web;
 
+import java.net.URI;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.github.cxonestarter.cxone.CxoneAccessDeniedException;
 import io.github.cxonestarter.cxone.CxoneAuthenticationException;
+import io.github.cxonestarter.cxone.CxoneForeignHostException;
 import io.github.cxonestarter.cxone.token.CxoneTokenManager;
 import reactor.core.publisher.Mono;
 
@@ -20,7 +23,9 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
  * Puts the application's CXone token on every request. A 401 drops the token that was
  * used (only that one), gets a new one and replays the request once; a second 401 is a
  * {@link CxoneAuthenticationException}. A 403 is never replayed: it is a
- * {@link CxoneAccessDeniedException} that says which permission is missing.
+ * {@link CxoneAccessDeniedException} that says which permission is missing. A request to any
+ * other host than the CXone API's is refused with a {@link CxoneForeignHostException}, so
+ * the token never leaves for another host.
  *
  * @since 0.1.0
  */
@@ -30,12 +35,39 @@ public class CxoneAuthorizationFilter implements ExchangeFilterFunction {
 
 	private final CxoneTokenManager tokens;
 
-	public CxoneAuthorizationFilter(CxoneTokenManager tokens) {
+	private final Supplier<Mono<URI>> apiOrigin;
+
+	/**
+	 * Create a new instance.
+	 * @param tokens the token manager
+	 * @param apiOrigin the CXone API's base URL: the token is only sent to its scheme, host
+	 * and port
+	 */
+	public CxoneAuthorizationFilter(CxoneTokenManager tokens, Supplier<Mono<URI>> apiOrigin) {
 		this.tokens = tokens;
+		this.apiOrigin = apiOrigin;
 	}
 
 	@Override
 	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
+		return this.apiOrigin.get().flatMap((origin) -> sameOrigin(origin, request.url())
+				? authorized(request, next) : Mono.error(new CxoneForeignHostException("CxoneWebClient refused "
+						+ request.method().name() + " " + request.url().getScheme() + "://" + request.url().getAuthority()
+						+ request.url().getPath() + ": it only sends the CXone token to " + origin.getScheme() + "://"
+						+ origin.getAuthority() + ". Use a relative URI for CXone calls, and a WebClient of your own "
+						+ "for other hosts.")));
+	}
+
+	private static boolean sameOrigin(URI origin, URI target) {
+		return origin.getScheme().equalsIgnoreCase(String.valueOf(target.getScheme()))
+				&& origin.getHost().equalsIgnoreCase(String.valueOf(target.getHost())) && port(origin) == port(target);
+	}
+
+	private static int port(URI uri) {
+		return (uri.getPort() != -1) ? uri.getPort() : ("https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
+	}
+
+	private Mono<ClientResponse> authorized(ClientRequest request, ExchangeFunction next) {
 		return this.tokens.authorize()
 			.flatMap((client) -> send(request, next, client).flatMap((response) -> {
 				if (response.statusCode().value() == HttpStatus.UNAUTHORIZED.value()) {

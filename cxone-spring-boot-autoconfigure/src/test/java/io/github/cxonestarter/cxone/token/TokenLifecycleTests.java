@@ -299,6 +299,22 @@ class TokenLifecycleTests {
 	}
 
 	@Test
+	void whenARequestAimsAtAnotherHostThenItIsRefusedAndTheTokenNeverLeaves() {
+		try (EmbeddedCxone other = EmbeddedCxone.start()) {
+			runner().run((context) -> {
+				CxoneWebClient client = context.getBean(CxoneWebClient.class);
+				assertThatExceptionOfType(io.github.cxonestarter.cxone.CxoneForeignHostException.class)
+					.isThrownBy(() -> client.get().uri(other.baseUrl() + EmbeddedCxone.WHOAMI_PATH).retrieve()
+						.bodyToMono(String.class).block(TIMEOUT))
+					.withMessageContaining(other.baseUrl())
+					.withMessageContaining("only sends the CXone token to " + this.cxone.baseUrl());
+				assertThat(other.requests()).isEmpty();
+				assertThat(whoami(client).block(TIMEOUT)).contains("Embedded CXone API Key");
+			});
+		}
+	}
+
+	@Test
 	void whenTheTokenProviderIsAskedThenItSharesTheClientsToken() {
 		runner().run((context) -> {
 			CxoneWebClient client = context.getBean(CxoneWebClient.class);
