@@ -17,7 +17,6 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.netty.channel.ChannelOption;
-import reactor.core.publisher.Mono;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -176,8 +175,8 @@ public final class CxoneAutoConfiguration {
 		retry.ifAvailable((cxoneRetry) -> builder.filter(new CxoneRetryFilter(cxoneRetry,
 				properties.getRetry().isRetryNonIdempotent(), properties.getRetry().getMaxRetryAfter())));
 		ApiEndpointFilter discovered = apiEndpoint.getIfAvailable();
-		builder.filter(new CxoneAuthorizationFilter(tokenManager,
-				(discovered != null) ? discovered::apiEndpoint : () -> Mono.just(baseUrl)));
+		builder.filter((discovered != null) ? new CxoneAuthorizationFilter(tokenManager, discovered::apiEndpoint)
+				: new CxoneAuthorizationFilter(tokenManager, baseUrl));
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return new CxoneWebClient(builder.build());
 	}

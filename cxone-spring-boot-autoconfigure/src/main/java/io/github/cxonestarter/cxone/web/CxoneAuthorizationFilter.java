@@ -35,27 +35,51 @@ public class CxoneAuthorizationFilter implements ExchangeFilterFunction {
 
 	private final CxoneTokenManager tokens;
 
-	private final Supplier<Mono<URI>> apiOrigin;
+	private final URI fixedOrigin;
+
+	private final Supplier<Mono<URI>> discoveredOrigin;
 
 	/**
-	 * Create a new instance.
+	 * Create an instance for an API whose base URL is known.
 	 * @param tokens the token manager
 	 * @param apiOrigin the CXone API's base URL: the token is only sent to its scheme, host
 	 * and port
 	 */
+	public CxoneAuthorizationFilter(CxoneTokenManager tokens, URI apiOrigin) {
+		this(tokens, apiOrigin, null);
+	}
+
+	/**
+	 * Create an instance for an API whose base URL is discovered.
+	 * @param tokens the token manager
+	 * @param apiOrigin the CXone API's base URL, once discovered
+	 */
 	public CxoneAuthorizationFilter(CxoneTokenManager tokens, Supplier<Mono<URI>> apiOrigin) {
+		this(tokens, null, apiOrigin);
+	}
+
+	private CxoneAuthorizationFilter(CxoneTokenManager tokens, URI fixedOrigin, Supplier<Mono<URI>> discoveredOrigin) {
 		this.tokens = tokens;
-		this.apiOrigin = apiOrigin;
+		this.fixedOrigin = fixedOrigin;
+		this.discoveredOrigin = discoveredOrigin;
 	}
 
 	@Override
 	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
-		return this.apiOrigin.get().flatMap((origin) -> sameOrigin(origin, request.url())
-				? authorized(request, next) : Mono.error(new CxoneForeignHostException("CxoneWebClient refused "
-						+ request.method().name() + " " + request.url().getScheme() + "://" + request.url().getAuthority()
-						+ request.url().getPath() + ": it only sends the CXone token to " + origin.getScheme() + "://"
-						+ origin.getAuthority() + ". Use a relative URI for CXone calls, and a WebClient of your own "
-						+ "for other hosts.")));
+		if (this.fixedOrigin != null) {
+			return ifSameOrigin(this.fixedOrigin, request, next);
+		}
+		return this.discoveredOrigin.get().flatMap((origin) -> ifSameOrigin(origin, request, next));
+	}
+
+	private Mono<ClientResponse> ifSameOrigin(URI origin, ClientRequest request, ExchangeFunction next) {
+		if (sameOrigin(origin, request.url())) {
+			return authorized(request, next);
+		}
+		return Mono.error(new CxoneForeignHostException("CxoneWebClient refused " + request.method().name() + " "
+				+ request.url().getScheme() + "://" + request.url().getAuthority() + request.url().getPath()
+				+ ": it only sends the CXone token to " + origin.getScheme() + "://" + origin.getAuthority()
+				+ ". Use a relative URI for CXone calls, and a WebClient of your own for other hosts."));
 	}
 
 	private static boolean sameOrigin(URI origin, URI target) {
