@@ -52,16 +52,12 @@ final class Clients {
 			.retrieve()
 			.bodyToMono(Map.class)
 			.block(Duration.ofSeconds(30));
-		WebClient.Builder builder = WebClient.builder()
+		WebClient client = WebClient.builder()
 			.clientConnector(connector(pool))
 			.baseUrl(cxone.baseUrl())
 			.defaultHeader("Authorization", "Bearer " + token.get("access_token"))
-			.defaultHeader("Accept", "application/json");
-		if (Boolean.getBoolean("probe.plainNoopFilter")) {
-			// A filter that does nothing, to measure what having any filter costs (SteadyProbe).
-			builder.filter((request, next) -> next.exchange(request));
-		}
-		WebClient client = builder.build();
+			.defaultHeader("Accept", "application/json")
+			.build();
 		return new WebClientBench("plain WebClient", client, pool::dispose);
 	}
 

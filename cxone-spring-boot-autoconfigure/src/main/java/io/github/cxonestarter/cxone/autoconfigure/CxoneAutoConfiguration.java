@@ -169,8 +169,7 @@ public final class CxoneAutoConfiguration {
 		WebClient.Builder builder = webClientBuilder.getIfAvailable(WebClient::builder)
 			.clientConnector(connector)
 			.baseUrl(baseUrl.toString())
-			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
-			.defaultRequest(CxoneAuthorizationFilter.bearerHeader(tokenManager));
+			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE);
 		apiEndpoint.ifAvailable(builder::filter);
 		// Retry wraps authorization, so that every attempt gets a valid token.
 		retry.ifAvailable((cxoneRetry) -> builder.filter(new CxoneRetryFilter(cxoneRetry,

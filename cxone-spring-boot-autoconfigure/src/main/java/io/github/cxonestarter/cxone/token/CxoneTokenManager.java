@@ -149,16 +149,6 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 		return (client != null) ? client.getAccessToken() : null;
 	}
 
-	/**
-	 * Return the token held now if it is still valid, without fetching one.
-	 * @return the valid token, or {@code null}
-	 */
-	public OAuth2AccessToken peekValid() {
-		OAuth2AuthorizedClient client = this.current.get();
-		return (client != null && isValid(client.getAccessToken(), this.clock.instant())) ? client.getAccessToken()
-				: null;
-	}
-
 	private Mono<OAuth2AuthorizedClient> fetchShared() {
 		while (true) {
 			Mono<OAuth2AuthorizedClient> running = this.inFlight.get();

@@ -1,7 +1,6 @@
 package io.github.cxonestarter.cxone.web;
 
 import java.net.URI;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,12 +14,10 @@ import reactor.core.publisher.Mono;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
-import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
-import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Puts the application's CXone token on every request. A 401 drops the token that was
@@ -109,31 +106,10 @@ public class CxoneAuthorizationFilter implements ExchangeFilterFunction {
 	}
 
 	private Mono<ClientResponse> send(ClientRequest request, ExchangeFunction next, OAuth2AuthorizedClient client) {
-		String bearer = "Bearer " + client.getAccessToken().getTokenValue();
-		if (bearer.equals(request.headers().getFirst(HttpHeaders.AUTHORIZATION))) {
-			// The request was built with this very token (see bearerHeader): no copy needed.
-			return next.exchange(request);
-		}
 		ClientRequest authorized = ClientRequest.from(request)
-			.headers((headers) -> headers.set(HttpHeaders.AUTHORIZATION, bearer))
+			.headers((headers) -> headers.setBearerAuth(client.getAccessToken().getTokenValue()))
 			.build();
 		return next.exchange(authorized);
-	}
-
-	/**
-	 * Return a default-request hook that puts the current token on a request as it is
-	 * built, when a valid one is held, so that this filter need not copy the request.
-	 * The filter still checks the header against the token at exchange time.
-	 * @param tokens the token manager
-	 * @return the hook for {@code WebClient.Builder.defaultRequest}
-	 */
-	public static Consumer<WebClient.RequestHeadersSpec<?>> bearerHeader(CxoneTokenManager tokens) {
-		return (spec) -> {
-			OAuth2AccessToken token = tokens.peekValid();
-			if (token != null) {
-				spec.header(HttpHeaders.AUTHORIZATION, "Bearer " + token.getTokenValue());
-			}
-		};
 	}
 
 	private Mono<ClientResponse> checked(ClientResponse response, ClientRequest request,
