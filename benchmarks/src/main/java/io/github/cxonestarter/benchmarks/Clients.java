@@ -52,12 +52,16 @@ final class Clients {
 			.retrieve()
 			.bodyToMono(Map.class)
 			.block(Duration.ofSeconds(30));
-		WebClient client = WebClient.builder()
+		WebClient.Builder builder = WebClient.builder()
 			.clientConnector(connector(pool))
 			.baseUrl(cxone.baseUrl())
 			.defaultHeader("Authorization", "Bearer " + token.get("access_token"))
-			.defaultHeader("Accept", "application/json")
-			.build();
+			.defaultHeader("Accept", "application/json");
+		if (Boolean.getBoolean("probe.plainNoopFilter")) {
+			// A filter that does nothing, to measure what having any filter costs (SteadyProbe).
+			builder.filter((request, next) -> next.exchange(request));
+		}
+		WebClient client = builder.build();
 		return new WebClientBench("plain WebClient", client, pool::dispose);
 	}
 
