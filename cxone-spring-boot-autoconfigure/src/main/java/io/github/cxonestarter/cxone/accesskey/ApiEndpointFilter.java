@@ -27,6 +27,8 @@ public class ApiEndpointFilter implements ExchangeFilterFunction {
 
 	private final Supplier<Mono<URI>> apiEndpoint;
 
+	private volatile URI known;
+
 	public ApiEndpointFilter(Supplier<Mono<URI>> apiEndpoint) {
 		this.apiEndpoint = apiEndpoint;
 	}
@@ -36,7 +38,10 @@ public class ApiEndpointFilter implements ExchangeFilterFunction {
 	 * @return the API endpoint
 	 */
 	public Mono<URI> apiEndpoint() {
-		return this.apiEndpoint.get();
+		// The tenant, and so its API host, does not change: once known, no token or discovery lookup.
+		URI endpoint = this.known;
+		return (endpoint != null) ? Mono.just(endpoint)
+				: this.apiEndpoint.get().doOnNext((discovered) -> this.known = discovered);
 	}
 
 	@Override
@@ -45,7 +50,7 @@ public class ApiEndpointFilter implements ExchangeFilterFunction {
 		if (!PLACEHOLDER.getHost().equalsIgnoreCase(url.getHost())) {
 			return next.exchange(request);
 		}
-		return this.apiEndpoint.get().flatMap((base) -> next.exchange(ClientRequest.from(request)
+		return apiEndpoint().flatMap((base) -> next.exchange(ClientRequest.from(request)
 			.url(UriComponentsBuilder.fromUri(base)
 				.path(url.getRawPath())
 				.query(url.getRawQuery())
