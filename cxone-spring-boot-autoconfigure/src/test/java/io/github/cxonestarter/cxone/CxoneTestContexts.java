@@ -3,10 +3,14 @@ package io.github.cxonestarter.cxone;
 import io.github.cxonestarter.cxone.autoconfigure.CxoneAutoConfiguration;
 import io.github.cxonestarter.cxone.test.EmbeddedCxone;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * Application contexts with the starter pointed at an {@link EmbeddedCxone}.
@@ -35,6 +39,22 @@ public final class CxoneTestContexts {
 		return runner().withPropertyValues("cxone.base-url=" + cxone.baseUrl(), "cxone.token-uri=" + cxone.tokenUri(),
 				"cxone.client-id=" + EmbeddedCxone.CLIENT_ID, "cxone.client-secret=" + EmbeddedCxone.CLIENT_SECRET,
 				"cxone.token.initial-backoff=50ms");
+	}
+
+	/**
+	 * Return a client for an application's own server (its actuator endpoints) that opens
+	 * a new connection for every request. Reactor Netty's HTTP/1.1 server can leave a
+	 * keep-alive request unanswered when it arrives before the previous exchange has fully
+	 * terminated (reactor-netty issue 4361), which made tests hang now and then on a
+	 * loaded machine.
+	 * @param baseUrl the application's base URL
+	 * @return the client
+	 */
+	public static WebClient localClient(String baseUrl) {
+		return WebClient.builder()
+			.baseUrl(baseUrl)
+			.clientConnector(new ReactorClientHttpConnector(HttpClient.create(ConnectionProvider.newConnection())))
+			.build();
 	}
 
 	/**

@@ -25,7 +25,7 @@ class AccessKeySampleTests {
 
 	@Test
 	void whenInAccessKeyModeThenEveryEndpointAnswersAndHealthUsesServerTime() {
-		WebClient sample = WebClient.create("http://127.0.0.1:" + this.port);
+		WebClient sample = SampleClient.forPort(this.port);
 		assertThat(sample.get().uri("/whoami").retrieve().bodyToMono(String.class).block(TIMEOUT))
 			.contains("Embedded CXone API Key");
 		assertThat(sample.get().uri("/conversations/recent").retrieve().bodyToMono(String.class).block(TIMEOUT))

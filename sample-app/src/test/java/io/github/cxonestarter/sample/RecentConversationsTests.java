@@ -13,7 +13,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,8 +37,9 @@ class RecentConversationsTests {
 
 	@Test
 	void whenCxoneRateLimitsOnceThenTheQueryStillAnswersAfterRetryAfter() {
-		this.cxone.enqueueApiFaults(1, 429, "1");
-		String body = WebClient.create("http://127.0.0.1:" + this.port)
+		// Only the query meets the 429: the start-up "who am I" check may still be on its way.
+		this.cxone.enqueueApiFaults(EmbeddedCxone.CONVERSATIONS_SUMMARY_PATH, 1, 429, "1");
+		String body = SampleClient.forPort(this.port)
 			.get()
 			.uri("/conversations/recent")
 			.retrieve()

@@ -50,7 +50,7 @@ class SampleAppKeycloakIT {
 							"cxone.token-uri=" + tokenUri, "cxone.client-id=cxone-it",
 							"cxone.client-secret=cxone-it-secret")
 					.run()) {
-			WebClient sample = WebClient.create("http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port"));
+			WebClient sample = SampleClient.forPort(Integer.parseInt(app.getEnvironment().getProperty("local.server.port")));
 			String identity = sample.get().uri("/whoami").retrieve().bodyToMono(String.class).block(TIMEOUT);
 			assertThat(identity).contains("Embedded CXone API Key");
 			String token = sample.get().uri("/token").retrieve().bodyToMono(String.class).block(TIMEOUT);

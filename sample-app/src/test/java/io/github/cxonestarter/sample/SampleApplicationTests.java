@@ -14,7 +14,6 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -63,7 +62,7 @@ class SampleApplicationTests {
 
 	@Test
 	void tokenAnswersWithExpiryAndScopesButNeverTheToken() {
-		String body = WebClient.create("http://127.0.0.1:" + this.port)
+		String body = SampleClient.forPort(this.port)
 			.get()
 			.uri("/token")
 			.retrieve()
@@ -80,7 +79,7 @@ class SampleApplicationTests {
 	}
 
 	private Map<String, Object> get(String path) {
-		return WebClient.create("http://127.0.0.1:" + this.port)
+		return SampleClient.forPort(this.port)
 			.get()
 			.uri(path)
 			.retrieve()

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.github.cxonestarter.cxone.CxoneTestContexts;
 import io.github.cxonestarter.cxone.CxoneWebClient;
 import io.github.cxonestarter.cxone.test.EmbeddedCxone;
 import io.github.cxonestarter.cxone.test.EmbeddedCxoneExtension;
@@ -128,7 +129,7 @@ class CxoneHealthEndpointTests {
 	@Test
 	void whenTenProbesArriveWithinTheCacheTtlThenCxoneIsCalledOnce() {
 		try (ConfigurableApplicationContext app = start()) {
-			WebClient http = WebClient.create(baseUrl(app));
+			WebClient http = CxoneTestContexts.localClient(baseUrl(app));
 			Flux.range(0, 10)
 				.flatMap((i) -> http.get().uri("/actuator/health").retrieve().bodyToMono(String.class), 5)
 				.blockLast(TIMEOUT);
@@ -163,7 +164,7 @@ class CxoneHealthEndpointTests {
 				"logging.level.reactor.netty=DEBUG", "cxone.client-id=" + CANARY_CLIENT, "cxone.client-secret=" + CANARY,
 				"cxone.health.cache-ttl=1ms" };
 		try (ConfigurableApplicationContext app = start(debug)) {
-			WebClient http = WebClient.create(baseUrl(app));
+			WebClient http = CxoneTestContexts.localClient(baseUrl(app));
 			bodies.add(body(http, "/actuator/health"));
 			cxone.enqueueApiFaults(1, 429, "3");
 			bodies.add(body(http, "/actuator/health"));
@@ -180,7 +181,7 @@ class CxoneHealthEndpointTests {
 		cxone.reset();
 		cxone.registerClient(CANARY_CLIENT, "another-secret");
 		try (ConfigurableApplicationContext app = start(debug)) {
-			WebClient http = WebClient.create(baseUrl(app));
+			WebClient http = CxoneTestContexts.localClient(baseUrl(app));
 			bodies.add(body(http, "/actuator/health"));
 		}
 		requests.addAll(cxone.requests());
@@ -222,7 +223,7 @@ class CxoneHealthEndpointTests {
 	}
 
 	private static Map<String, Object> health(ConfigurableApplicationContext app) {
-		return WebClient.create(baseUrl(app))
+		return CxoneTestContexts.localClient(baseUrl(app))
 			.get()
 			.uri("/actuator/health")
 			.exchangeToMono((response) -> response.bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() {

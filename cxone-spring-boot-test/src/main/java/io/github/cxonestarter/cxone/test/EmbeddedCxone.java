@@ -250,7 +250,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 */
 	public EmbeddedCxone failDiscoveryRequests(int count, int status) {
 		for (int i = 0; i < count; i++) {
-			this.discoveryFaults.add(new Fault(status, null));
+			this.discoveryFaults.add(new Fault(status, null, null));
 		}
 		return this;
 	}
@@ -338,7 +338,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 */
 	public EmbeddedCxone failTokenRequests(int count, int status) {
 		for (int i = 0; i < count; i++) {
-			this.tokenFaults.add(new Fault(status, null));
+			this.tokenFaults.add(new Fault(status, null, null));
 		}
 		return this;
 	}
@@ -351,8 +351,23 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * @return this server
 	 */
 	public EmbeddedCxone enqueueApiFaults(int count, int status, String retryAfter) {
+		return enqueueApiFaults(null, count, status, retryAfter);
+	}
+
+	/**
+	 * Answer the next API requests to one path with an error status, before looking at
+	 * their token. Requests to other paths (a health probe, a start-up check) are answered
+	 * as usual and do not use up the faults.
+	 * @param path the request path, like {@link #CONVERSATIONS_SUMMARY_PATH}, or
+	 * {@code null} for any path
+	 * @param count how many requests
+	 * @param status the status, 429 or 503 for example
+	 * @param retryAfter the {@code Retry-After} header to send, or {@code null}
+	 * @return this server
+	 */
+	public EmbeddedCxone enqueueApiFaults(String path, int count, int status, String retryAfter) {
 		for (int i = 0; i < count; i++) {
-			this.apiFaults.add(new Fault(status, retryAfter));
+			this.apiFaults.add(new Fault(status, retryAfter, path));
 		}
 		return this;
 	}
@@ -637,7 +652,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 	}
 
 	private Answer api(HttpServerRequest request, String body) {
-		Fault fault = this.apiFaults.poll();
+		Fault fault = nextApiFault(path(request));
 		if (fault != null) {
 			Map<String, String> headers = new LinkedHashMap<>();
 			if (fault.retryAfter() != null) {
@@ -797,7 +812,22 @@ public final class EmbeddedCxone implements AutoCloseable {
 	private record Answer(int status, Map<String, String> headers, String body) {
 	}
 
-	private record Fault(int status, String retryAfter) {
+	private Fault nextApiFault(String path) {
+		for (Fault fault : this.apiFaults) {
+			// remove() succeeds for one request only, so that each fault is answered once.
+			if (fault.appliesTo(path) && this.apiFaults.remove(fault)) {
+				return fault;
+			}
+		}
+		return null;
+	}
+
+	private record Fault(int status, String retryAfter, String path) {
+
+		boolean appliesTo(String requestPath) {
+			return this.path == null || this.path.equals(requestPath);
+		}
+
 	}
 
 	private static final class IssuedToken {

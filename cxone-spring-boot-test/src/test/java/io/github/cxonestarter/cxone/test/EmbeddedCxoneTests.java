@@ -109,6 +109,15 @@ class EmbeddedCxoneTests {
 	}
 
 	@Test
+	void whenFaultsAreQueuedForOnePathThenOtherPathsAreAnsweredAsUsual(EmbeddedCxone cxone) throws Exception {
+		String token = accessToken(cxone);
+		cxone.enqueueApiFaults(EmbeddedCxone.AGENTS_PATH, 1, 429, "1");
+		assertThat(get(cxone, EmbeddedCxone.WHOAMI_PATH, token).statusCode()).isEqualTo(200);
+		assertThat(get(cxone, EmbeddedCxone.AGENTS_PATH, token).statusCode()).isEqualTo(429);
+		assertThat(get(cxone, EmbeddedCxone.AGENTS_PATH, token).statusCode()).isEqualTo(200);
+	}
+
+	@Test
 	void whenAScopeIsRequiredThenTokensWithoutItGet403(EmbeddedCxone cxone) throws Exception {
 		cxone.requireScope("/inContactAPI", "agents.read");
 		HttpResponse<String> response = get(cxone, EmbeddedCxone.AGENTS_PATH, accessToken(cxone));
