@@ -11,6 +11,7 @@ import io.github.resilience4j.core.IntervalFunction;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import org.springframework.security.oauth2.client.ClientAuthorizationException;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
@@ -107,7 +108,11 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 				return Mono.just(client);
 			}
 		}
-		return fetchShared();
+		// Waiters resume on different threads, not all on the event loop that received the
+		// token: Reactor Netty opens a connection on the event loop that asks for it, so a
+		// cold burst resumed there would pin every connection, and so all later traffic, to
+		// that one event loop.
+		return fetchShared().publishOn(Schedulers.parallel());
 	}
 
 	/**

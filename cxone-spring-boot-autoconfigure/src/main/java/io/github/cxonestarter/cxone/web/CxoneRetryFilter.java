@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.cxonestarter.cxone.CxoneApiException;
@@ -110,15 +111,25 @@ public class CxoneRetryFilter implements ExchangeFilterFunction {
 		boolean anyFailure = this.retryNonIdempotent || IDEMPOTENT.contains(request.method())
 				|| Boolean.TRUE.equals(request.attribute(CxoneWebClient.RETRY_NON_IDEMPOTENT).orElse(null));
 		AtomicInteger attempts = new AtomicInteger();
-		return Mono.defer(() -> {
+		Mono<ClientResponse> attempt = Mono.defer(() -> {
 			attempts.incrementAndGet();
 			return next.exchange(request);
 		})
 			.onErrorMap(WebClientRequestException.class,
 					(ex) -> anyFailure ? new RetryableFailure(0, null, null, null, true, ex) : ex)
-			.flatMap((response) -> classify(response, anyFailure))
-			.transformDeferred(RetryOperator.of(this.retry))
+			.flatMap((response) -> classify(response, anyFailure));
+		// Most calls succeed at once and need none of Resilience4j's retry machinery; after a
+		// failure Resilience4j takes over, with that failure as its first attempt, so that it
+		// decides, waits and counts exactly as if it had run the first attempt itself.
+		return attempt.doOnNext((response) -> this.retry.asyncContext().onComplete())
+			.onErrorResume((failure) -> retried(failure, attempt))
 			.onErrorMap(RetryableFailure.class, (failure) -> toException(request, failure, attempts.get()));
+	}
+
+	private Mono<ClientResponse> retried(Throwable firstFailure, Mono<ClientResponse> attempt) {
+		AtomicBoolean replayed = new AtomicBoolean();
+		return Mono.defer(() -> replayed.getAndSet(true) ? attempt : Mono.<ClientResponse>error(firstFailure))
+			.transformDeferred(RetryOperator.of(this.retry));
 	}
 
 	private Mono<ClientResponse> classify(ClientResponse response, boolean anyFailure) {

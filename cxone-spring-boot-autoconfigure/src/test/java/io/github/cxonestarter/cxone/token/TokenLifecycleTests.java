@@ -3,6 +3,8 @@ package io.github.cxonestarter.cxone.token;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.cxonestarter.cxone.CxoneAccessDeniedException;
@@ -10,6 +12,7 @@ import io.github.cxonestarter.cxone.CxoneAuthenticationException;
 import io.github.cxonestarter.cxone.CxoneTestContexts;
 import io.github.cxonestarter.cxone.CxoneTokenException;
 import io.github.cxonestarter.cxone.CxoneWebClient;
+import io.github.cxonestarter.cxone.CxoneWebClientCustomizer;
 import io.github.cxonestarter.cxone.test.EmbeddedCxone;
 import io.github.cxonestarter.cxone.test.EmbeddedCxoneExtension;
 import io.github.cxonestarter.cxone.test.RecordedRequest;
@@ -83,6 +86,24 @@ class TokenLifecycleTests {
 			List<String> answers = Flux.range(0, 200).flatMap((i) -> whoami(client), 200).collectList().block(TIMEOUT);
 			assertThat(answers).hasSize(200);
 			assertThat(cxone.tokenRequestCount()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void whenManyCallersWaitForTheFirstTokenThenTheirConnectionsAreSpreadOverEventLoops() {
+		cxone.tokenDelay(Duration.ofMillis(100));
+		Set<String> eventLoops = ConcurrentHashMap.newKeySet();
+		// Innermost filter: a response is emitted on the event loop of the connection it came on.
+		CxoneWebClientCustomizer recordEventLoops = (builder) -> builder.filter((request, next) -> next
+			.exchange(request)
+			.doOnNext((response) -> eventLoops.add(Thread.currentThread().getName())));
+		runner().withBean(CxoneWebClientCustomizer.class, () -> recordEventLoops).run((context) -> {
+			CxoneWebClient client = context.getBean(CxoneWebClient.class);
+			Flux.range(0, 64).flatMap((i) -> whoami(client), 64).blockLast(TIMEOUT);
+			assertThat(cxone.tokenRequestCount()).isEqualTo(1);
+			// Resumed all on the event loop that received the token, the 64 callers would open
+			// every connection on that one loop, and it alone would carry all later traffic.
+			assertThat(eventLoops).hasSizeGreaterThan(1);
 		});
 	}
 

@@ -262,7 +262,11 @@ class RetryTests {
 			assertThat(registry.getAllRetries()).extracting(Retry::getName).contains("cxone");
 			cxone.enqueueApiFaults(1, 503, null);
 			whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT);
-			assertThat(registry.retry("cxone").getMetrics().getNumberOfSuccessfulCallsWithRetryAttempt()).isEqualTo(1);
+			Retry.Metrics metrics = registry.retry("cxone").getMetrics();
+			assertThat(metrics.getNumberOfSuccessfulCallsWithRetryAttempt()).isEqualTo(1);
+			whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT);
+			assertThat(metrics.getNumberOfSuccessfulCallsWithoutRetryAttempt()).isEqualTo(1);
+			assertThat(metrics.getNumberOfSuccessfulCallsWithRetryAttempt()).isEqualTo(1);
 		});
 	}
 
