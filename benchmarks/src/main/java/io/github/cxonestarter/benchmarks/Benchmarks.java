@@ -30,6 +30,8 @@ public final class Benchmarks {
 
 	private static final String OURS = "CxoneWebClient";
 
+	private static final String STEADY = "steady load, concurrency 64, the clients taking turns";
+
 	private static final String ROLLOVER = "token rollover: 3 s tokens, 300 ms token endpoint, concurrency 64";
 
 	private final int iterations;
@@ -111,14 +113,25 @@ public final class Benchmarks {
 	}
 
 	private void steady(EmbeddedCxone cxone) {
-		Duration duration = this.smoke ? Duration.ofSeconds(1) : Duration.ofSeconds(4);
-		for (String client : inTurn(PLAIN, STOCK, OURS)) {
-			prepare(cxone);
-			try (BenchClient bench = create(client, cxone, null)) {
+		// 8 slices of 0.5 s per client, the clients taking turns: 4 s each in all.
+		Duration slice = this.smoke ? Duration.ofMillis(250) : Duration.ofMillis(500);
+		List<String> order = inTurn(PLAIN, STOCK, OURS);
+		List<BenchClient> clients = new ArrayList<>();
+		prepare(cxone);
+		try {
+			for (String client : order) {
+				BenchClient bench = create(client, cxone, null);
+				clients.add(bench);
 				Run.measure(bench, cxone, this.smoke ? 100 : 2_000, 64, (i) -> {
 				});
-				record("steady load, concurrency 64", client, Run.measureFor(bench, cxone, duration, 64));
 			}
+			List<Run> runs = Run.measureInterleaved(clients, cxone, slice, this.smoke ? 2 : 8, 64);
+			for (int i = 0; i < order.size(); i++) {
+				record(STEADY, order.get(i), runs.get(i));
+			}
+		}
+		finally {
+			clients.forEach(BenchClient::close);
 		}
 	}
 
@@ -225,12 +238,12 @@ public final class Benchmarks {
 				format(median(runs, Run::p99)), format(median(runs, Run::p999))))));
 		out.append("\nRatios, computed pair by pair within each iteration, then the median:\n\n");
 		out.append("| scenario | ratio | median | per iteration |\n|---|---|---:|---|\n");
-		ratio(out, "steady load, concurrency 64", OURS, PLAIN, "throughput", Run::throughput);
-		ratio(out, "steady load, concurrency 64", OURS, PLAIN, "p99", Run::p99);
-		ratio(out, "steady load, concurrency 64", OURS, STOCK, "throughput", Run::throughput);
-		ratio(out, "steady load, concurrency 64", OURS, STOCK, "p99", Run::p99);
+		ratio(out, STEADY, OURS, PLAIN, "throughput", Run::throughput);
+		ratio(out, STEADY, OURS, PLAIN, "p99", Run::p99);
+		ratio(out, STEADY, OURS, STOCK, "throughput", Run::throughput);
+		ratio(out, STEADY, OURS, STOCK, "p99", Run::p99);
 		Map<String, List<Run>> rollover = this.results.get(ROLLOVER);
-		Map<String, List<Run>> steady = this.results.get("steady load, concurrency 64");
+		Map<String, List<Run>> steady = this.results.get(STEADY);
 		if (rollover != null && steady != null) {
 			for (String client : List.of(OURS, STOCK)) {
 				double[] perIteration = pairs(rollover.get(client), steady.get(client), Run::p99);

@@ -1,7 +1,9 @@
 package io.github.cxonestarter.benchmarks;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
@@ -54,30 +56,65 @@ record Run(int tokenRequests, int calls, int failures, double throughput, long p
 	 * Make calls at {@code concurrency} for {@code duration}.
 	 */
 	static Run measureFor(BenchClient client, EmbeddedCxone cxone, Duration duration, int concurrency) {
-		int tokensBefore = cxone.tokenRequestCount();
-		long[] latencies = new long[4_000_000];
-		AtomicInteger count = new AtomicInteger();
-		AtomicInteger failures = new AtomicInteger();
-		long start = System.nanoTime();
-		long end = start + duration.toNanos();
-		Flux.range(0, latencies.length)
-			.takeWhile((i) -> System.nanoTime() < end)
-			.flatMap((i) -> {
-				long begin = System.nanoTime();
-				return client.call(PATH).doOnTerminate(() -> {
-					latencies[i] = System.nanoTime() - begin;
-					count.incrementAndGet();
-				}).onErrorResume((ex) -> {
-					failures.incrementAndGet();
-					return Mono.empty();
-				});
-			}, concurrency)
-			.blockLast(duration.plusMinutes(5));
-		double seconds = (System.nanoTime() - start) / 1e9;
-		long[] sorted = Arrays.copyOf(latencies, count.get());
-		Arrays.sort(sorted);
-		return new Run(cxone.tokenRequestCount() - tokensBefore, count.get(), failures.get(), count.get() / seconds,
-				percentile(sorted, 0.50), percentile(sorted, 0.99), percentile(sorted, 0.999));
+		return of(List.of(Sample.take(client, cxone, duration, concurrency)));
+	}
+
+	/**
+	 * Make calls at {@code concurrency} with each client in turn, {@code slices} slices of
+	 * {@code slice} each, and return one run per client, in the clients' order. The drift
+	 * of a shared, noisy machine then falls on every client alike, where one long window
+	 * per client would hand it to whichever client happened to run then.
+	 */
+	static List<Run> measureInterleaved(List<BenchClient> clients, EmbeddedCxone cxone, Duration slice, int slices,
+			int concurrency) {
+		List<List<Sample>> samples = new ArrayList<>();
+		clients.forEach((client) -> samples.add(new ArrayList<>()));
+		for (int round = 0; round < slices; round++) {
+			for (int i = 0; i < clients.size(); i++) {
+				samples.get(i).add(Sample.take(clients.get(i), cxone, slice, concurrency));
+			}
+		}
+		return samples.stream().map(Run::of).toList();
+	}
+
+	private static Run of(List<Sample> samples) {
+		long[] sorted = samples.stream().flatMapToLong((sample) -> Arrays.stream(sample.latencies())).sorted().toArray();
+		double seconds = samples.stream().mapToDouble(Sample::seconds).sum();
+		return new Run(samples.stream().mapToInt(Sample::tokenRequests).sum(), sorted.length,
+				samples.stream().mapToInt(Sample::failures).sum(), sorted.length / seconds, percentile(sorted, 0.50),
+				percentile(sorted, 0.99), percentile(sorted, 0.999));
+	}
+
+	/**
+	 * Calls made for a while at a fixed concurrency: their latencies in nanoseconds.
+	 */
+	private record Sample(long[] latencies, int failures, int tokenRequests, double seconds) {
+
+		static Sample take(BenchClient client, EmbeddedCxone cxone, Duration duration, int concurrency) {
+			int tokensBefore = cxone.tokenRequestCount();
+			// Room for 200 calls a millisecond, several times what this machine manages.
+			long[] latencies = new long[(int) Math.min(4_000_000, Math.max(10_000, duration.toMillis() * 200))];
+			AtomicInteger count = new AtomicInteger();
+			AtomicInteger failures = new AtomicInteger();
+			long start = System.nanoTime();
+			long end = start + duration.toNanos();
+			Flux.range(0, latencies.length)
+				.takeWhile((i) -> System.nanoTime() < end)
+				.flatMap((i) -> {
+					long begin = System.nanoTime();
+					return client.call(PATH)
+						.doOnTerminate(() -> latencies[count.getAndIncrement()] = System.nanoTime() - begin)
+						.onErrorResume((ex) -> {
+							failures.incrementAndGet();
+							return Mono.empty();
+						});
+				}, concurrency)
+				.blockLast(duration.plusMinutes(5));
+			double seconds = (System.nanoTime() - start) / 1e9;
+			return new Sample(Arrays.copyOf(latencies, count.get()), failures.get(),
+					cxone.tokenRequestCount() - tokensBefore, seconds);
+		}
+
 	}
 
 	private static long percentile(long[] sorted, double quantile) {
