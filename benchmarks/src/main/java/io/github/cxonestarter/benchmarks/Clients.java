@@ -26,6 +26,7 @@ import org.springframework.security.oauth2.client.registration.InMemoryReactiveC
 import org.springframework.security.oauth2.client.web.reactive.function.client.ServerOAuth2AuthorizedClientExchangeFilterFunction;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -42,6 +43,18 @@ final class Clients {
 	 * A plain WebClient with a static bearer token: the floor.
 	 */
 	static BenchClient plain(EmbeddedCxone cxone) {
+		return plain(cxone, false);
+	}
+
+	/**
+	 * The floor, with the token set by a filter that copies every request, as token filters
+	 * do (VariantsProbe).
+	 */
+	static BenchClient plainSettingTheTokenInAFilter(EmbeddedCxone cxone) {
+		return plain(cxone, true);
+	}
+
+	private static BenchClient plain(EmbeddedCxone cxone, boolean tokenInFilter) {
 		ConnectionProvider pool = pool("plain");
 		WebClient tokenClient = WebClient.builder().clientConnector(connector(pool)).build();
 		Map<?, ?> token = tokenClient.post()
@@ -52,17 +65,25 @@ final class Clients {
 			.retrieve()
 			.bodyToMono(Map.class)
 			.block(Duration.ofSeconds(30));
+		String value = (String) token.get("access_token");
 		WebClient.Builder builder = WebClient.builder()
 			.clientConnector(connector(pool))
 			.baseUrl(cxone.baseUrl())
-			.defaultHeader("Authorization", "Bearer " + token.get("access_token"))
 			.defaultHeader("Accept", "application/json");
+		if (tokenInFilter) {
+			builder.filter((request, next) -> next
+				.exchange(ClientRequest.from(request).headers((headers) -> headers.setBearerAuth(value)).build()));
+		}
+		else {
+			builder.defaultHeader("Authorization", "Bearer " + value);
+		}
 		if (Boolean.getBoolean("probe.plainNoopFilter")) {
 			// A filter that does nothing, to measure what having any filter costs (SteadyProbe).
 			builder.filter((request, next) -> next.exchange(request));
 		}
 		WebClient client = builder.build();
-		return new WebClientBench("plain WebClient", client, pool::dispose);
+		return new WebClientBench(tokenInFilter ? "plain, token set by a filter" : "plain WebClient", client,
+				pool::dispose);
 	}
 
 	/**
@@ -108,10 +129,7 @@ final class Clients {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(StarterApp.class)
 			.web(WebApplicationType.NONE)
 			.logStartupInfo(false)
-			.properties("spring.main.banner-mode=off", "logging.level.root=WARN", "cxone.base-url=" + cxone.baseUrl(),
-					"cxone.token-uri=" + cxone.tokenUri(), "cxone.client-id=" + EmbeddedCxone.CLIENT_ID,
-					"cxone.client-secret=" + EmbeddedCxone.CLIENT_SECRET,
-					"cxone.http.max-connections=" + MAX_CONNECTIONS)
+			.properties(starterProperties(cxone))
 			.properties(properties)
 			.run();
 		CxoneWebClient client = context.getBean(CxoneWebClient.class);
@@ -143,6 +161,15 @@ final class Clients {
 			}
 
 		};
+	}
+
+	/**
+	 * The starter's properties for the given server.
+	 */
+	static String[] starterProperties(EmbeddedCxone cxone) {
+		return new String[] { "spring.main.banner-mode=off", "logging.level.root=WARN", "cxone.base-url=" + cxone.baseUrl(),
+				"cxone.token-uri=" + cxone.tokenUri(), "cxone.client-id=" + EmbeddedCxone.CLIENT_ID,
+				"cxone.client-secret=" + EmbeddedCxone.CLIENT_SECRET, "cxone.http.max-connections=" + MAX_CONNECTIONS };
 	}
 
 	private static ConnectionProvider pool(String name) {
