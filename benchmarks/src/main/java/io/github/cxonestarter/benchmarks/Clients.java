@@ -180,7 +180,7 @@ final class Clients {
 		return new ReactorClientHttpConnector(HttpClient.create(pool).responseTimeout(Duration.ofSeconds(30)));
 	}
 
-	private record WebClientBench(String name, WebClient client, Runnable onClose) implements BenchClient {
+	record WebClientBench(String name, WebClient client, Runnable onClose) implements BenchClient {
 
 		@Override
 		public Mono<String> call(String path) {

@@ -12,7 +12,6 @@ import java.util.Map;
 import io.github.cxonestarter.cxone.test.EmbeddedCxone;
 import io.github.cxonestarter.cxone.token.CxoneTokenManager;
 import io.github.cxonestarter.cxone.web.CxoneAuthorizationFilter;
-import reactor.core.publisher.Mono;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -101,24 +100,7 @@ public final class VariantsProbe {
 			.defaultHeader("Accept", "application/json")
 			.filter(new CxoneAuthorizationFilter(tokens, URI.create(cxone.baseUrl())))
 			.build();
-		return new BenchClient() {
-
-			@Override
-			public String name() {
-				return "assembled";
-			}
-
-			@Override
-			public Mono<String> call(String path) {
-				return client.get().uri(path).retrieve().bodyToMono(String.class);
-			}
-
-			@Override
-			public void close() {
-				context.close();
-			}
-
-		};
+		return new Clients.WebClientBench("assembled", client, context::close);
 	}
 
 }
