@@ -38,7 +38,11 @@ public final class VariantsProbe {
 
 	public static void main(String[] args) {
 		int rounds = (args.length > 0) ? Integer.parseInt(args[0]) : 5;
-		List<String> variants = (args.length > 1) ? Arrays.asList(args).subList(1, args.length) : VARIANTS;
+		List<String> variants = new ArrayList<>(List.of("plain"));
+		// Every ratio is to the plain client, which always runs.
+		(args.length > 1 ? Arrays.asList(args).subList(1, args.length) : VARIANTS).stream()
+			.filter((variant) -> !variants.contains(variant))
+			.forEach(variants::add);
 		Map<String, List<Double>> ratios = new LinkedHashMap<>();
 		PrintStream console = System.out;
 		try (EmbeddedCxone cxone = EmbeddedCxone.start()) {

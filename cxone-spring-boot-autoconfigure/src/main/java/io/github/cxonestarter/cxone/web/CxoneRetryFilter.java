@@ -53,6 +53,8 @@ public class CxoneRetryFilter implements ExchangeFilterFunction {
 
 	private final Retry retry;
 
+	private final boolean judgesResponses;
+
 	private final boolean retryNonIdempotent;
 
 	private final Duration maxRetryAfter;
@@ -66,6 +68,7 @@ public class CxoneRetryFilter implements ExchangeFilterFunction {
 	 */
 	public CxoneRetryFilter(Retry retry, boolean retryNonIdempotent, Duration maxRetryAfter) {
 		this.retry = retry;
+		this.judgesResponses = retry.getRetryConfig().getResultPredicate() != null;
 		this.retryNonIdempotent = retryNonIdempotent;
 		this.maxRetryAfter = maxRetryAfter;
 	}
@@ -120,10 +123,13 @@ public class CxoneRetryFilter implements ExchangeFilterFunction {
 			.flatMap((response) -> classify(response, anyFailure));
 		// Most calls succeed at once and need none of Resilience4j's retry machinery; after a
 		// failure Resilience4j takes over, with that failure as its first attempt, so that it
-		// decides, waits and counts exactly as if it had run the first attempt itself.
-		return attempt.doOnNext((response) -> this.retry.asyncContext().onComplete())
-			.onErrorResume((failure) -> retried(failure, attempt))
-			.onErrorMap(RetryableFailure.class, (failure) -> toException(request, failure, attempts.get()));
+		// decides, waits and counts exactly as if it had run the first attempt itself. A retry
+		// that also judges responses (a Retry of the application's) sees every attempt.
+		Mono<ClientResponse> retried = this.judgesResponses ? attempt.transformDeferred(RetryOperator.of(this.retry))
+				: attempt.doOnNext((response) -> this.retry.asyncContext().onComplete())
+					.onErrorResume((failure) -> retried(failure, attempt));
+		return retried.onErrorMap(RetryableFailure.class,
+				(failure) -> toException(request, failure, attempts.get()));
 	}
 
 	private Mono<ClientResponse> retried(Throwable firstFailure, Mono<ClientResponse> attempt) {

@@ -16,6 +16,7 @@ import io.github.cxonestarter.cxone.test.EmbeddedCxone;
 import io.github.cxonestarter.cxone.test.EmbeddedCxoneExtension;
 import io.github.cxonestarter.cxone.test.RecordedRequest;
 import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ import reactor.core.publisher.Flux;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
@@ -267,6 +269,21 @@ class RetryTests {
 			whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT);
 			assertThat(metrics.getNumberOfSuccessfulCallsWithoutRetryAttempt()).isEqualTo(1);
 			assertThat(metrics.getNumberOfSuccessfulCallsWithRetryAttempt()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void whenTheApplicationsRetryJudgesResponsesThenTheFirstResponseIsJudgedToo() {
+		RetryConfig judgingResponses = RetryConfig.<ClientResponse>custom()
+			.maxAttempts(2)
+			.waitDuration(Duration.ofMillis(10))
+			.retryOnResult((response) -> response.statusCode().value() == 404)
+			.consumeResultBeforeRetryAttempt((attempt, response) -> response.releaseBody().subscribe())
+			.build();
+		runner().withBean("cxoneRetry", Retry.class, () -> Retry.of("cxone", judgingResponses)).run((context) -> {
+			cxone.enqueueApiFaults(EmbeddedCxone.WHOAMI_PATH, 1, 404, null);
+			assertThat(whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT)).contains("Embedded CXone API Key");
+			assertThat(cxone.apiRequests()).extracting(RecordedRequest::status).containsExactly(404, 200);
 		});
 	}
 
