@@ -652,7 +652,8 @@ public final class EmbeddedCxone implements AutoCloseable {
 	}
 
 	private Answer api(HttpServerRequest request, String body) {
-		Fault fault = nextApiFault(path(request));
+		String path = path(request);
+		Fault fault = nextApiFault(path);
 		if (fault != null) {
 			Map<String, String> headers = new LinkedHashMap<>();
 			if (fault.retryAfter() != null) {
@@ -671,7 +672,6 @@ public final class EmbeddedCxone implements AutoCloseable {
 					"{\"error\":\"invalid_token\"}");
 		}
 		Set<String> scopes = foreign ? Set.of("default") : token.scopes();
-		String path = path(request);
 		for (Map.Entry<String, String> required : this.requiredScopes.entrySet()) {
 			if (path.startsWith(required.getKey()) && !scopes.contains(required.getValue())) {
 				return new Answer(403,
