@@ -127,9 +127,14 @@ public final class CxoneAutoConfiguration {
 
 	@Bean(defaultCandidate = false)
 	@ConditionalOnMissingBean(name = "cxoneTokenWebClient")
-	WebClient cxoneTokenWebClient(@Qualifier("cxoneClientHttpConnector") ClientHttpConnector connector,
-			ObjectProvider<WebClient.Builder> webClientBuilder) {
-		return webClientBuilder.getIfAvailable(WebClient::builder).clientConnector(connector).build();
+	WebClient cxoneTokenWebClient(@Qualifier("cxoneClientHttpConnector") ClientHttpConnector connector) {
+		// A builder of the starter's own, not Boot's: the application's WebClientCustomizers,
+		// filters and spring.http.codecs.log-request-details must never see the client secret,
+		// the access key secret or a token.
+		return WebClient.builder()
+			.clientConnector(connector)
+			.codecs((codecs) -> codecs.defaultCodecs().enableLoggingRequestDetails(false))
+			.build();
 	}
 
 	@Bean
@@ -166,7 +171,13 @@ public final class CxoneAutoConfiguration {
 			@Qualifier("cxoneRetry") ObjectProvider<Retry> retry, ObjectProvider<ApiEndpointFilter> apiEndpoint,
 			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<CxoneWebClientCustomizer> customizers) {
 		URI baseUrl = (endpoints.baseUrl() != null) ? endpoints.baseUrl() : ApiEndpointFilter.PLACEHOLDER;
+		// A clone: the builder is the application's (a singleton bean of its own, perhaps),
+		// and its other WebClients must not get CXone's base URL, filters or token. Request
+		// details are not logged, whatever spring.http.codecs.log-request-details says: they
+		// would show the bearer token.
 		WebClient.Builder builder = webClientBuilder.getIfAvailable(WebClient::builder)
+			.clone()
+			.codecs((codecs) -> codecs.defaultCodecs().enableLoggingRequestDetails(false))
 			.clientConnector(connector)
 			.baseUrl(baseUrl.toString())
 			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE);
