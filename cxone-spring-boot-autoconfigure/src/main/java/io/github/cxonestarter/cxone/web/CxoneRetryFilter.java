@@ -140,43 +140,24 @@ public class CxoneRetryFilter implements ExchangeFilterFunction {
 
 	private Mono<ClientResponse> classify(ClientResponse response, boolean anyFailure) {
 		int status = response.statusCode().value();
-		if (status == TOO_MANY_REQUESTS) {
-			Duration retryAfter = retryAfter(response.headers().asHttpHeaders());
-			boolean waitable = retryAfter == null || retryAfter.compareTo(this.maxRetryAfter) <= 0;
-			return failure(response, retryAfter, waitable);
+		boolean rateLimited = status == TOO_MANY_REQUESTS;
+		if (!rateLimited && !(anyFailure && TRANSIENT_STATUSES.contains(status))) {
+			return Mono.just(response);
 		}
-		if (anyFailure && TRANSIENT_STATUSES.contains(status)) {
-			return failure(response, null, true);
-		}
-		return Mono.just(response);
+		Duration retryAfter = RetryAfter.parse(response.headers().header(HttpHeaders.RETRY_AFTER), Instant.now());
+		boolean waitable = retryAfter == null || retryAfter.compareTo(this.maxRetryAfter) <= 0;
+		return failure(response, retryAfter, waitable);
 	}
 
 	private Mono<ClientResponse> failure(ClientResponse response, Duration retryAfter, boolean retryable) {
 		String statusDescription = response.headers().asHttpHeaders().getFirst("icStatusDescription");
+		// Read to the end (or released on error), so that the connection goes back to the pool.
 		return response.bodyToMono(String.class)
-			.onErrorResume((ex) -> Mono.empty())
+			.onErrorResume((ex) -> response.releaseBody().onErrorResume((releaseFailure) -> Mono.empty())
+				.then(Mono.empty()))
 			.defaultIfEmpty("")
 			.flatMap((body) -> Mono.error(new RetryableFailure(response.statusCode().value(), retryAfter, body,
 					statusDescription, retryable, null)));
-	}
-
-	static Duration retryAfter(HttpHeaders headers) {
-		String value = headers.getFirst(HttpHeaders.RETRY_AFTER);
-		if (value == null || value.isBlank()) {
-			return null;
-		}
-		value = value.strip();
-		if (value.chars().allMatch(Character::isDigit)) {
-			return Duration.ofSeconds(Long.parseLong(value));
-		}
-		try {
-			long date = headers.getFirstDate(HttpHeaders.RETRY_AFTER);
-			Duration wait = Duration.between(Instant.now(), Instant.ofEpochMilli(date));
-			return wait.isNegative() ? Duration.ZERO : wait;
-		}
-		catch (IllegalArgumentException ex) {
-			return null;
-		}
 	}
 
 	private CxoneApiException toException(ClientRequest request, RetryableFailure failure, int attempts) {
@@ -184,13 +165,14 @@ public class CxoneRetryFilter implements ExchangeFilterFunction {
 		String tried = (attempts == 1) ? "1 attempt" : attempts + " attempts";
 		String description = (failure.statusDescription() != null)
 				? " (icStatusDescription: " + failure.statusDescription() + ")" : "";
+		Duration retryAfter = failure.retryAfter();
+		String refusedWait = (retryAfter != null && !failure.isRetryable())
+				? "it asked to wait " + RetryAfter.describe(retryAfter) + ", longer than cxone.retry.max-retry-after ("
+						+ RetryAfter.describe(this.maxRetryAfter) + "), so the starter did not wait"
+				: null;
 		if (failure.status() == TOO_MANY_REQUESTS) {
-			Duration retryAfter = failure.retryAfter();
-			String cause = (retryAfter != null && !failure.isRetryable())
-					? "it asked to wait " + retryAfter.toSeconds() + "s, longer than cxone.retry.max-retry-after ("
-							+ this.maxRetryAfter.toSeconds() + "s), so the starter did not wait"
-					: "still rate limited after " + tried
-							+ ((retryAfter != null) ? "; last Retry-After " + retryAfter.toSeconds() + "s" : "");
+			String cause = (refusedWait != null) ? refusedWait : "still rate limited after " + tried
+					+ ((retryAfter != null) ? "; last Retry-After " + RetryAfter.describe(retryAfter) : "");
 			return new CxoneRateLimitException("CXone answered 429 Too Many Requests to " + call + description + ": "
 					+ cause + ". The API key is rate limited: back off exponentially and honour Retry-After "
 					+ "(lower the request rate, or raise cxone.retry.max-attempts).", failure.body(),
@@ -201,8 +183,9 @@ public class CxoneRetryFilter implements ExchangeFilterFunction {
 					+ failure.cause() + ": " + failure.getCause().getMessage() + "). Check cxone.base-url "
 					+ "(CXONE_BASE_URL) and the network path to CXone.", 0, "", null, attempts, failure.getCause());
 		}
-		return new CxoneApiException("CXone answered " + failure.status() + " to " + call + description + " after "
-				+ tried + ": " + abbreviate(failure.body()) + ". CXone is failing or overloaded; try again later.",
+		String outcome = (refusedWait != null) ? ": " + refusedWait + "; " : " after " + tried + ": ";
+		return new CxoneApiException("CXone answered " + failure.status() + " to " + call + description + outcome
+				+ abbreviate(failure.body()) + ". CXone is failing or overloaded; try again later.",
 				failure.status(), failure.body(), failure.statusDescription(), attempts, null);
 	}
 

@@ -160,6 +160,120 @@ class RetryTests {
 	}
 
 	@Test
+	void whenRetryAfterHasTwentyDigitsThenTheRateLimitErrorIsImmediate() {
+		runner().run((context) -> {
+			cxone.enqueueApiFaults(1, 429, "99999999999999999999");
+			assertThatExceptionOfType(CxoneRateLimitException.class)
+				.isThrownBy(() -> whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT))
+				.satisfies((ex) -> assertThat(ex.getAttempts()).isEqualTo(1))
+				.withMessageContaining("longer than cxone.retry.max-retry-after (60s)");
+			assertThat(cxone.apiRequests()).hasSize(1);
+		});
+	}
+
+	@Test
+	void whenRetryAfterIsNegativeOrGarbageThenItCountsAsAbsentAndTheBackoffIsUsed() {
+		runner().run((context) -> {
+			cxone.enqueueApiFaults(EmbeddedCxone.WHOAMI_PATH, 1, 429, "-5");
+			cxone.enqueueApiFaults(EmbeddedCxone.WHOAMI_PATH, 1, 429, "in a while");
+			assertThat(whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT)).contains("Embedded CXone API Key");
+			assertThat(cxone.apiRequests()).extracting(RecordedRequest::status).containsExactly(429, 429, 200);
+		});
+	}
+
+	@Test
+	void whenRetryAfterIsFractionalThenTheRetryWaitsThatLong() {
+		runner().run((context) -> {
+			cxone.enqueueApiFaults(1, 429, "1.5");
+			whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT);
+			List<RecordedRequest> calls = cxone.apiRequests();
+			assertThat(calls).extracting(RecordedRequest::status).containsExactly(429, 200);
+			assertThat(Duration.between(calls.get(0).receivedAt(), calls.get(1).receivedAt()))
+				.isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+		});
+	}
+
+	@Test
+	void whenTwoRetryAfterHeadersAreSentThenTheLongerWaitIsHonoured() {
+		runner().run((context) -> {
+			cxone.enqueueApiFaults(1, 429, "0\n2");
+			whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT);
+			List<RecordedRequest> calls = cxone.apiRequests();
+			assertThat(calls).extracting(RecordedRequest::status).containsExactly(429, 200);
+			assertThat(Duration.between(calls.get(0).receivedAt(), calls.get(1).receivedAt()))
+				.isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+		});
+	}
+
+	@Test
+	void whenRetryAfterIsAnHttpDateInThePastThenTheRetryIsNotDelayedByIt() {
+		runner().run((context) -> {
+			cxone.enqueueApiFaults(1, 429, httpDate(Instant.now().minus(Duration.ofDays(1))));
+			whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT);
+			assertThat(cxone.apiRequests()).extracting(RecordedRequest::status).containsExactly(429, 200);
+		});
+	}
+
+	@Test
+	void whenRetryAfterIsAnHttpDateInTheFarFutureThenTheRateLimitErrorIsImmediate() {
+		runner().run((context) -> {
+			cxone.enqueueApiFaults(1, 429, httpDate(Instant.now().plus(Duration.ofDays(1))));
+			assertThatExceptionOfType(CxoneRateLimitException.class)
+				.isThrownBy(() -> whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT))
+				.satisfies((ex) -> assertThat(ex.getRetryAfter()).isGreaterThan(Duration.ofHours(23)))
+				.withMessageContaining("cxone.retry.max-retry-after");
+			assertThat(cxone.apiRequests()).hasSize(1);
+		});
+	}
+
+	@Test
+	void whenA503CarriesRetryAfterThenTheRetryWaitsAtLeastThatLong() {
+		runner().run((context) -> {
+			cxone.enqueueApiFaults(1, 503, "2");
+			whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT);
+			List<RecordedRequest> calls = cxone.apiRequests();
+			assertThat(calls).extracting(RecordedRequest::status).containsExactly(503, 200);
+			assertThat(Duration.between(calls.get(0).receivedAt(), calls.get(1).receivedAt()))
+				.isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+		});
+	}
+
+	@Test
+	void whenA503AsksToWaitLongerThanAllowedThenTheErrorIsImmediate() {
+		runner().run((context) -> {
+			cxone.enqueueApiFaults(1, 503, "3600");
+			assertThatExceptionOfType(CxoneApiException.class)
+				.isThrownBy(() -> whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT))
+				.satisfies((ex) -> {
+					assertThat(ex.getStatus()).isEqualTo(503);
+					assertThat(ex.getAttempts()).isEqualTo(1);
+				})
+				.withMessageContaining("it asked to wait 3600s, longer than cxone.retry.max-retry-after (60s)");
+			assertThat(cxone.apiRequests()).hasSize(1);
+		});
+	}
+
+	@Test
+	void whenFiftyAnswersCarryUnusableRetryAftersThenEveryBodyIsReleasedAndTheNextCallSucceeds() {
+		runner().withPropertyValues("cxone.http.max-connections=4").run((context) -> {
+			CxoneWebClient client = context.getBean(CxoneWebClient.class);
+			String farFuture = httpDate(Instant.now().plus(Duration.ofDays(2)));
+			for (int i = 0; i < 50; i++) {
+				cxone.enqueueApiFaults(1, (i % 2 == 0) ? 429 : 503, (i % 3 == 0) ? farFuture : "99999999999999999999");
+				assertThatExceptionOfType(CxoneApiException.class).isThrownBy(() -> whoami(client).block(TIMEOUT));
+			}
+			assertThat(cxone.apiRequests()).hasSize(50);
+			// The pool holds four connections: a leaked one per answer would leave this call waiting.
+			assertThat(whoami(client).block(Duration.ofSeconds(10))).contains("Embedded CXone API Key");
+			assertThat(cxone.openConnections()).isLessThanOrEqualTo(4);
+		});
+	}
+
+	private static String httpDate(Instant instant) {
+		return DateTimeFormatter.RFC_1123_DATE_TIME.format(instant.atZone(ZoneOffset.UTC));
+	}
+
+	@Test
 	void whenAttemptsRunOutOn429ThenTheRateLimitErrorCarriesStatusRetryAfterAndAttempts() {
 		runner().run((context) -> {
 			cxone.enqueueApiFaults(4, 429, "0");

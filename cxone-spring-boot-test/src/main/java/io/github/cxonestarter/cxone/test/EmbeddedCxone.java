@@ -362,7 +362,8 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * {@code null} for any path
 	 * @param count how many requests
 	 * @param status the status, 429 or 503 for example
-	 * @param retryAfter the {@code Retry-After} header to send, or {@code null}
+	 * @param retryAfter the {@code Retry-After} header to send, or {@code null}; sent as it
+	 * is, whatever its shape, and as several headers when it has line breaks
 	 * @return this server
 	 */
 	public EmbeddedCxone enqueueApiFaults(String path, int count, int status, String retryAfter) {
@@ -520,7 +521,8 @@ public final class EmbeddedCxone implements AutoCloseable {
 						this.journal.add(record(request, body, receivedAt, ready.status()));
 					}
 					response.status(ready.status());
-					ready.headers().forEach(response::header);
+					// A value with line breaks is sent as several headers of the same name.
+					ready.headers().forEach((name, value) -> value.lines().forEach((line) -> response.addHeader(name, line)));
 					response.header("Content-Type", "application/json");
 					return response.sendString(Mono.just(ready.body())).then();
 				});
