@@ -2,6 +2,8 @@ package io.github.cxonestarter.cxone.autoconfigure;
 
 import java.net.URI;
 import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.github.cxonestarter.cxone.CxoneDiscoveryException;
 import io.github.cxonestarter.cxone.accesskey.AccessKeyAuthorizedClientProvider;
@@ -82,11 +84,14 @@ class AccessKeyConfiguration {
 			@Qualifier("cxoneTokenWebClient") WebClient tokenWebClient, @Qualifier("cxoneTokenRetry") Retry tokenRetry) {
 		String tokenEndpoint = (endpoints.tokenUri() != null) ? endpoints.tokenUri().toString()
 				: "(discovered from " + endpoints.issuer() + ")";
+		// One extractor per token endpoint, not per request: it reports an unusable expires_in once.
+		Map<URI, CxoneTokenResponseExtractor> extractors = new ConcurrentHashMap<>();
 		AccessKeyTokenResponseClient responseClient = new AccessKeyTokenResponseClient(tokenWebClient, discovery,
 				new AccessKeyCredentials(properties.getClientId(), properties.getClientSecret(),
 						properties.getAccessKeyId(), properties.getAccessKeySecret()),
-				(tokenUri) -> new CxoneTokenResponseExtractor(properties.getToken().getDefaultLifetime(),
-						TokenEndpointErrors.forAccessKey(tokenUri.toString())),
+				(tokenUri) -> extractors.computeIfAbsent(tokenUri,
+						(uri) -> new CxoneTokenResponseExtractor(properties.getToken().getDefaultLifetime(),
+								TokenEndpointErrors.forAccessKey(uri.toString()))),
 				tenants);
 		AccessKeyAuthorizedClientProvider provider = new AccessKeyAuthorizedClientProvider(
 				new RetryingTokenResponseClient<>(responseClient, TokenEndpointErrors.forAccessKey(tokenEndpoint),

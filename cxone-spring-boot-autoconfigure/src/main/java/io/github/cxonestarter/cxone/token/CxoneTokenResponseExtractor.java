@@ -1,11 +1,16 @@
 package io.github.cxonestarter.cxone.token;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import reactor.core.publisher.Mono;
 
@@ -28,8 +33,11 @@ import org.springframework.web.reactive.function.BodyExtractors;
  * {@link DefaultMapOAuth2AccessTokenResponseConverter}, adding what Spring Security's own
  * extractor does not do for CXone:
  * <ul>
- * <li>a response without {@code expires_in} lives the configured default lifetime
- * (Spring Security gives it one second, so every call would fetch a new token);</li>
+ * <li>{@code expires_in} is read as a number whatever its JSON shape ({@code 3600},
+ * {@code "3600"}, {@code 3600.0}, {@code 1e3}); a response without it lives the configured
+ * default lifetime, and so does one whose value is not positive, absurdly long or not a
+ * number, with one WARN (Spring Security gives all of these one second, so every call
+ * would fetch a new token);</li>
  * <li>the HTTP status is kept, so that 5xx can be retried and 4xx cannot;</li>
  * <li>every failure is a {@link io.github.cxonestarter.cxone.CxoneTokenException} that
  * names the cause and the fix.</li>
@@ -44,6 +52,15 @@ public class CxoneTokenResponseExtractor
 	};
 
 	private final DefaultMapOAuth2AccessTokenResponseConverter converter = new DefaultMapOAuth2AccessTokenResponseConverter();
+
+	private static final Log logger = LogFactory.getLog(CxoneTokenResponseExtractor.class);
+
+	// A year: a longer lifetime is a mistake, and Instant arithmetic overflows long before 10^18.
+	private static final BigDecimal MAX_LIFETIME_SECONDS = BigDecimal.valueOf(Duration.ofDays(366).toSeconds());
+
+	private static final int MAX_REPORTED_LENGTH = 40;
+
+	private final AtomicBoolean unusableLifetimeReported = new AtomicBoolean();
 
 	private final Duration defaultLifetime;
 
@@ -78,13 +95,8 @@ public class CxoneTokenResponseExtractor
 			throw this.errors.malformed(status, "it has no access_token");
 		}
 		Map<String, Object> normalized = new LinkedHashMap<>(body);
-		Object expiresIn = normalized.get(OAuth2ParameterNames.EXPIRES_IN);
-		if (expiresIn == null || expiresIn.toString().isBlank()) {
-			normalized.put(OAuth2ParameterNames.EXPIRES_IN, this.defaultLifetime.toSeconds());
-		}
-		else if (!isPositiveNumber(expiresIn)) {
-			throw this.errors.malformed(status, "its expires_in is not a positive number of seconds");
-		}
+		// Always a Long: Spring Security reads anything else (3600.0, 1e3) as a one-second token.
+		normalized.put(OAuth2ParameterNames.EXPIRES_IN, lifetimeSeconds(normalized.get(OAuth2ParameterNames.EXPIRES_IN)));
 		Object tokenType = normalized.get(OAuth2ParameterNames.TOKEN_TYPE);
 		if (tokenType == null) {
 			normalized.put(OAuth2ParameterNames.TOKEN_TYPE, OAuth2AccessToken.TokenType.BEARER.getValue());
@@ -127,13 +139,36 @@ public class CxoneTokenResponseExtractor
 		};
 	}
 
-	private static boolean isPositiveNumber(Object value) {
+	/**
+	 * Return the token's lifetime in whole seconds: {@code expires_in} read as a number
+	 * whatever its JSON shape, or the default lifetime when it is absent, not a number,
+	 * not positive or absurdly long (one WARN, not one per token).
+	 */
+	private long lifetimeSeconds(Object expiresIn) {
+		if (expiresIn == null || expiresIn.toString().isBlank()) {
+			return this.defaultLifetime.toSeconds();
+		}
+		String text = expiresIn.toString().strip();
 		try {
-			return Double.parseDouble(value.toString()) > 0;
+			BigDecimal seconds = new BigDecimal(text);
+			if (seconds.compareTo(BigDecimal.ONE) >= 0 && seconds.compareTo(MAX_LIFETIME_SECONDS) <= 0) {
+				return seconds.longValue();
+			}
 		}
 		catch (NumberFormatException ex) {
-			return false;
+			// Not a number: the default lifetime, below.
 		}
+		if (this.unusableLifetimeReported.compareAndSet(false, true)) {
+			logger.warn("CXone's token endpoint " + this.errors.getTokenUri() + " answered expires_in '"
+					+ abbreviate(text) + "', which is not a lifetime in seconds between 1 and "
+					+ MAX_LIFETIME_SECONDS + "; its tokens are treated as living cxone.token.default-lifetime ("
+					+ this.defaultLifetime.toSeconds() + "s). This is reported once.");
+		}
+		return this.defaultLifetime.toSeconds();
+	}
+
+	private static String abbreviate(String text) {
+		return (text.length() > MAX_REPORTED_LENGTH) ? text.substring(0, MAX_REPORTED_LENGTH) + "..." : text;
 	}
 
 	private static String asString(Object value) {

@@ -99,6 +99,8 @@ public final class EmbeddedCxone implements AutoCloseable {
 
 	private static final ObjectMapper json = JsonMapper.builder().build();
 
+	private static final String RAW_MARKER = "embedded-cxone-raw-expires-in";
+
 	private final Map<String, String> clients = new ConcurrentHashMap<>();
 
 	private final Map<String, String> accessKeys = new ConcurrentHashMap<>();
@@ -134,6 +136,8 @@ public final class EmbeddedCxone implements AutoCloseable {
 	private volatile Duration tokenLifetime = Duration.ofHours(1);
 
 	private volatile boolean includeExpiresIn = true;
+
+	private volatile String rawExpiresIn;
 
 	private volatile boolean acceptForeignTokens;
 
@@ -295,6 +299,18 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 */
 	public EmbeddedCxone includeExpiresIn(boolean include) {
 		this.includeExpiresIn = include;
+		return this;
+	}
+
+	/**
+	 * Send {@code expires_in} in token responses as the given JSON text, whatever it says
+	 * ({@code 3600.0}, {@code "3600"}, {@code 1e3}, {@code -5}); the tokens still expire
+	 * after the configured lifetime. {@code null} restores the default.
+	 * @param json the JSON text of the value, or {@code null}
+	 * @return this server
+	 */
+	public EmbeddedCxone expiresIn(String json) {
+		this.rawExpiresIn = json;
 		return this;
 	}
 
@@ -486,6 +502,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 		this.apiEndpoint = null;
 		this.tokenLifetime = Duration.ofHours(1);
 		this.includeExpiresIn = true;
+		this.rawExpiresIn = null;
 		this.acceptForeignTokens = false;
 		this.tokenDelay = Duration.ZERO;
 		this.apiDelay = Duration.ZERO;
@@ -567,7 +584,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 			token.put("expires_in", lifetime.toSeconds());
 		}
 		token.put("scope", String.join(" ", scopes));
-		return new Answer(200, Map.of("Cache-Control", "no-store"), json.writeValueAsString(token));
+		return tokenAnswer(token);
 	}
 
 	private Answer passwordGrant(Map<String, String> form, String clientId) {
@@ -605,7 +622,19 @@ public final class EmbeddedCxone implements AutoCloseable {
 		}
 		token.put("refresh_token", UUID.randomUUID().toString());
 		token.put("id_token", idToken);
-		return new Answer(200, Map.of("Cache-Control", "no-store"), json.writeValueAsString(token));
+		return tokenAnswer(token);
+	}
+
+	private Answer tokenAnswer(Map<String, Object> token) {
+		String raw = this.rawExpiresIn;
+		if (raw != null) {
+			token.put("expires_in", RAW_MARKER);
+		}
+		String body = json.writeValueAsString(token);
+		if (raw != null) {
+			body = body.replace("\"" + RAW_MARKER + "\"", raw);
+		}
+		return new Answer(200, Map.of("Cache-Control", "no-store"), body);
 	}
 
 	private String jwt(JWTClaimsSet claims) {
