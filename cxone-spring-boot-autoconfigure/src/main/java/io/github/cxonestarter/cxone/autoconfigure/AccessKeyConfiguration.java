@@ -95,7 +95,7 @@ class AccessKeyConfiguration {
 				tenants);
 		AccessKeyAuthorizedClientProvider provider = new AccessKeyAuthorizedClientProvider(
 				new RetryingTokenResponseClient<>(responseClient, TokenEndpointErrors.forAccessKey(tokenEndpoint),
-						tokenRetry),
+						tokenRetry, properties.getToken().getTimeout()),
 				properties.getToken().getRefreshSkew(), Clock.systemUTC());
 		var manager = new AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager(registrations, clientService);
 		manager.setAuthorizedClientProvider(provider);

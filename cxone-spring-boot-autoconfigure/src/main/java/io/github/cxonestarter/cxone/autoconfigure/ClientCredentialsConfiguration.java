@@ -62,7 +62,8 @@ class ClientCredentialsConfiguration {
 		springClient.setBodyExtractor(new CxoneTokenResponseExtractor(properties.getToken().getDefaultLifetime(), errors));
 		ClientCredentialsReactiveOAuth2AuthorizedClientProvider provider = new ClientCredentialsReactiveOAuth2AuthorizedClientProvider();
 		provider.setAccessTokenResponseClient(
-				new RetryingTokenResponseClient<OAuth2ClientCredentialsGrantRequest>(springClient, errors, tokenRetry));
+				new RetryingTokenResponseClient<OAuth2ClientCredentialsGrantRequest>(springClient, errors, tokenRetry,
+						properties.getToken().getTimeout()));
 		provider.setClockSkew(properties.getToken().getRefreshSkew());
 		var manager = new AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager(registrations, clientService);
 		manager.setAuthorizedClientProvider(provider);

@@ -11,6 +11,7 @@ import io.github.cxonestarter.cxone.token.CxoneTokenManager;
 import io.github.cxonestarter.cxone.token.RetryingTokenResponseClient;
 import io.github.cxonestarter.cxone.token.TokenEventListener;
 import io.github.cxonestarter.cxone.web.CxoneAuthorizationFilter;
+import io.github.cxonestarter.cxone.web.CxoneRequestBodyFilter;
 import io.github.cxonestarter.cxone.web.CxoneRetryFilter;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
@@ -148,7 +149,12 @@ public final class CxoneAutoConfiguration {
 				OAuth2AuthorizeRequest.withClientRegistrationId(REGISTRATION_ID).principal(PRINCIPAL).build(),
 				properties.getToken().getRefreshSkew(),
 				IntervalFunction.ofExponentialRandomBackoff(backoff, 2.0, 0.5, properties.getToken().getRefreshSkew()),
-				Clock.systemUTC(), TokenEventListener.composite(listeners.orderedStream().toList()));
+				refusalBackoff(properties.getToken().getRefusalBackoff()), Clock.systemUTC(),
+				TokenEventListener.composite(listeners.orderedStream().toList()));
+	}
+
+	private static IntervalFunction refusalBackoff(Duration initial) {
+		return IntervalFunction.ofExponentialBackoff(initial, 2.0, initial.multipliedBy(64));
 	}
 
 	@Bean(defaultCandidate = false)
@@ -181,6 +187,8 @@ public final class CxoneAutoConfiguration {
 			.clientConnector(connector)
 			.baseUrl(baseUrl.toString())
 			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE);
+		// First, so that every attempt below (retries, the replay after a 401) sends the same bytes.
+		builder.filter(new CxoneRequestBodyFilter(properties.getHttp().getMaxReplayBodySize()));
 		apiEndpoint.ifAvailable(builder::filter);
 		// Retry wraps authorization, so that every attempt gets a valid token.
 		retry.ifAvailable((cxoneRetry) -> builder.filter(new CxoneRetryFilter(cxoneRetry,

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties of the CXone starter.
@@ -266,6 +267,36 @@ public class CxoneProperties {
 		 */
 		private Duration initialBackoff = Duration.ofMillis(500);
 
+		/**
+		 * How long one token request may take in all, its retries and their waits
+		 * included; then every caller waiting for it gets a timeout error, and the next
+		 * call starts a new request.
+		 */
+		private Duration timeout = Duration.ofSeconds(30);
+
+		/**
+		 * How long refused tokens are not replaced after the API refused a new token too
+		 * (a 401 that persists); it doubles with each further refusal, up to 64 times.
+		 * Calls fail at once meanwhile, instead of each fetching a token.
+		 */
+		private Duration refusalBackoff = Duration.ofSeconds(5);
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Duration getRefusalBackoff() {
+			return this.refusalBackoff;
+		}
+
+		public void setRefusalBackoff(Duration refusalBackoff) {
+			this.refusalBackoff = refusalBackoff;
+		}
+
 		public Duration getRefreshSkew() {
 			return this.refreshSkew;
 		}
@@ -319,6 +350,21 @@ public class CxoneProperties {
 		 * Maximum number of pooled connections to CXone; further requests wait for one.
 		 */
 		private int maxConnections = 100;
+
+		/**
+		 * Largest request body that is kept, as it is sent, so that a retry or the replay
+		 * after a 401 sends the same bytes without producing the body again. A larger
+		 * body is sent once and not retried or replayed.
+		 */
+		private DataSize maxReplayBodySize = DataSize.ofMegabytes(1);
+
+		public DataSize getMaxReplayBodySize() {
+			return this.maxReplayBodySize;
+		}
+
+		public void setMaxReplayBodySize(DataSize maxReplayBodySize) {
+			this.maxReplayBodySize = maxReplayBodySize;
+		}
 
 		public int getMaxConnections() {
 			return this.maxConnections;

@@ -63,6 +63,12 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 
 	private volatile Instant nextRenewalAttempt = Instant.MIN;
 
+	private final IntervalFunction refusalBackoff;
+
+	private final AtomicInteger refusalStreak = new AtomicInteger();
+
+	private volatile Instant nextReplacement = Instant.MIN;
+
 	/**
 	 * Create a new instance.
 	 * @param clientManager Spring Security's manager, whose provider treats a token as
@@ -72,17 +78,21 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 	 * @param refreshSkew how long before expiry renewal starts (capped at half the token's
 	 * lifetime)
 	 * @param renewalBackoff the wait after the n-th failed background renewal
+	 * @param refusalBackoff the wait after the API refused a new token for the n-th time
+	 * in a row, during which refused tokens are not replaced
 	 * @param clock the clock
 	 * @param listener told about token requests, for metrics
 	 */
 	public CxoneTokenManager(ReactiveOAuth2AuthorizedClientManager clientManager,
 			ReactiveOAuth2AuthorizedClientService clientService, OAuth2AuthorizeRequest authorizeRequest,
-			Duration refreshSkew, IntervalFunction renewalBackoff, Clock clock, TokenEventListener listener) {
+			Duration refreshSkew, IntervalFunction renewalBackoff, IntervalFunction refusalBackoff, Clock clock,
+			TokenEventListener listener) {
 		this.clientManager = clientManager;
 		this.clientService = clientService;
 		this.authorizeRequest = authorizeRequest;
 		this.refreshSkew = refreshSkew;
 		this.renewalBackoff = renewalBackoff;
+		this.refusalBackoff = refusalBackoff;
 		this.clock = clock;
 		this.listener = listener;
 	}
@@ -103,7 +113,7 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 			OAuth2AccessToken token = client.getAccessToken();
 			if (isValid(token, now)) {
 				if (isDueForRenewal(token, now)) {
-					renewInBackground(now);
+					renewInBackground(now, token);
 				}
 				return Mono.just(client);
 			}
@@ -125,24 +135,77 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 	}
 
 	/**
-	 * Drop the given token, because the API refused it. A newer token fetched meanwhile is
-	 * kept.
+	 * Replace a token the API refused: drop it (only it: a newer token stays) and fetch a
+	 * new one, as one step with every other token request, so that no caller's newer token
+	 * is ever removed from the store. Callers that find the same token refused share the
+	 * one replacement. While the API refuses even new tokens ({@link #refusedAgain}), a
+	 * refused token is not replaced, so that a persisting 401 does not become a storm of
+	 * token requests.
 	 * @param refused the token the API refused
-	 * @return completes once the token is dropped from the store and from memory
+	 * @return the client with a new token, or empty when replacing is backing off
+	 */
+	public Mono<OAuth2AuthorizedClient> replaceRefused(OAuth2AccessToken refused) {
+		return Mono.defer(() -> {
+			Instant now = this.clock.instant();
+			OAuth2AuthorizedClient held = this.current.get();
+			if (held != null && !sameToken(held.getAccessToken(), refused) && isValid(held.getAccessToken(), now)) {
+				// Another caller replaced it already.
+				return Mono.just(held);
+			}
+			if (now.isBefore(this.nextReplacement)) {
+				return Mono.empty();
+			}
+			if (held != null && sameToken(held.getAccessToken(), refused) && this.current.compareAndSet(held, null)) {
+				this.listener.tokenEvicted();
+			}
+			return fetchShared(refused).publishOn(Schedulers.parallel());
+		});
+	}
+
+	/**
+	 * Record that the API refused a token that had just replaced a refused one: the API
+	 * refuses even new tokens, so refused tokens are not replaced again for a growing
+	 * wait.
+	 * @param token the new token the API refused
+	 * @return how long refused tokens are not replaced
+	 */
+	public Duration refusedAgain(OAuth2AccessToken token) {
+		int refusals = this.refusalStreak.incrementAndGet();
+		Duration wait = Duration.ofMillis(this.refusalBackoff.apply(refusals));
+		this.nextReplacement = this.clock.instant().plus(wait);
+		logger.warn("CXone's API refused a new token (" + refusals + " time(s) in a row); refused tokens are not "
+				+ "replaced for " + wait.toMillis() + " ms, and calls fail at once with a 401 meanwhile");
+		return wait;
+	}
+
+	/**
+	 * Return how long refused tokens are still not replaced.
+	 * @return the remaining wait, zero when not backing off
+	 */
+	public Duration replacementBackoff() {
+		Duration remaining = Duration.between(this.clock.instant(), this.nextReplacement);
+		return remaining.isNegative() ? Duration.ZERO : remaining;
+	}
+
+	/**
+	 * Record that the API accepted a token, which ends any backoff of
+	 * {@link #refusedAgain}.
+	 */
+	public void accepted() {
+		if (this.refusalStreak.get() != 0) {
+			this.refusalStreak.set(0);
+			this.nextReplacement = Instant.MIN;
+		}
+	}
+
+	/**
+	 * Drop the given token, because the API refused it, and fetch a new one
+	 * ({@link #replaceRefused}).
+	 * @param refused the token the API refused
+	 * @return completes once the token is replaced
 	 */
 	public Mono<Void> evict(OAuth2AccessToken refused) {
-		String principal = this.authorizeRequest.getPrincipal().getName();
-		String registrationId = this.authorizeRequest.getClientRegistrationId();
-		return this.clientService.<OAuth2AuthorizedClient>loadAuthorizedClient(registrationId, principal)
-			.filter((stored) -> sameToken(stored.getAccessToken(), refused))
-			.flatMap((stored) -> this.clientService.removeAuthorizedClient(registrationId, principal))
-			.then(Mono.fromRunnable(() -> {
-				OAuth2AuthorizedClient held = this.current.get();
-				if (held != null && sameToken(held.getAccessToken(), refused)
-						&& this.current.compareAndSet(held, null)) {
-					this.listener.tokenEvicted();
-				}
-			}));
+		return replaceRefused(refused).then();
 	}
 
 	/**
@@ -155,12 +218,16 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 	}
 
 	private Mono<OAuth2AuthorizedClient> fetchShared() {
+		return fetchShared(null);
+	}
+
+	private Mono<OAuth2AuthorizedClient> fetchShared(OAuth2AccessToken refused) {
 		while (true) {
 			Mono<OAuth2AuthorizedClient> running = this.inFlight.get();
 			if (running != null) {
 				return running;
 			}
-			Mono<OAuth2AuthorizedClient> started = startFlight();
+			Mono<OAuth2AuthorizedClient> started = startFlight(refused);
 			if (started != null) {
 				return started;
 			}
@@ -169,17 +236,29 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 
 	/**
 	 * Start a token request unless one is running.
+	 * @param refused a token to drop from the store first, or {@code null}
 	 * @return the new request, or {@code null} when another one is running
 	 */
-	private Mono<OAuth2AuthorizedClient> startFlight() {
+	private Mono<OAuth2AuthorizedClient> startFlight(OAuth2AccessToken refused) {
 		AtomicReference<Mono<OAuth2AuthorizedClient>> self = new AtomicReference<>();
-		// Cleared before the error reaches waiters, so that a caller woken by it starts afresh.
-		Mono<OAuth2AuthorizedClient> flight = Mono.defer(this::requestToken)
+		// Removing the refused token inside the flight makes load-then-remove one step with
+		// the flight's own save: no other token request of this manager can run in between.
+		Mono<OAuth2AuthorizedClient> request = Mono.defer(this::requestToken);
+		Mono<OAuth2AuthorizedClient> flight = ((refused != null) ? removeStored(refused).then(request) : request)
+			// Cleared before the error reaches waiters, so that a caller woken by it starts afresh.
 			.doOnError((ex) -> this.inFlight.compareAndSet(self.get(), null))
 			.doFinally((signal) -> this.inFlight.compareAndSet(self.get(), null))
 			.cache();
 		self.set(flight);
 		return this.inFlight.compareAndSet(null, flight) ? flight : null;
+	}
+
+	private Mono<Void> removeStored(OAuth2AccessToken refused) {
+		String principal = this.authorizeRequest.getPrincipal().getName();
+		String registrationId = this.authorizeRequest.getClientRegistrationId();
+		return this.clientService.<OAuth2AuthorizedClient>loadAuthorizedClient(registrationId, principal)
+			.filter((stored) -> sameToken(stored.getAccessToken(), refused))
+			.flatMap((stored) -> this.clientService.removeAuthorizedClient(registrationId, principal));
 	}
 
 	private Mono<OAuth2AuthorizedClient> requestToken() {
@@ -192,6 +271,11 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 			.onErrorMap(ClientAuthorizationException.class,
 					(ex) -> (ex.getCause() instanceof RuntimeException cause) ? cause : ex)
 			.doOnNext((client) -> {
+				if (!isValid(client.getAccessToken(), this.clock.instant())) {
+					// Kept out of memory, so that it is not handed to callers as if it were valid.
+					throw new IllegalStateException("Spring Security's client manager returned a token for registration '"
+							+ this.authorizeRequest.getClientRegistrationId() + "' that has already expired");
+				}
 				this.current.set(client);
 				if (before == null || !sameToken(before.getAccessToken(), client.getAccessToken())) {
 					this.listener.tokenIssued(Duration.ofNanos(System.nanoTime() - start));
@@ -200,23 +284,35 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 			.doOnError((ex) -> this.listener.tokenFailed(Duration.ofNanos(System.nanoTime() - start), ex));
 	}
 
-	private void renewInBackground(Instant now) {
+	private void renewInBackground(Instant now, OAuth2AccessToken renewed) {
 		if (now.isBefore(this.nextRenewalAttempt) || this.inFlight.get() != null) {
 			return;
 		}
-		Mono<OAuth2AuthorizedClient> renewal = startFlight();
+		Mono<OAuth2AuthorizedClient> renewal = startFlight(null);
 		if (renewal == null) {
 			// Another caller started it: only the one that did counts and backs off.
 			return;
 		}
 		this.listener.renewalStarted();
-		renewal.subscribe((client) -> this.failedRenewals.set(0), (ex) -> {
-			int failures = this.failedRenewals.incrementAndGet();
-			Duration wait = Duration.ofMillis(this.renewalBackoff.apply(failures));
-			this.nextRenewalAttempt = this.clock.instant().plus(wait);
-			logger.warn("Renewing the CXone token failed (" + failures + " in a row); the current token stays in use "
-					+ "until it expires, next attempt in " + wait.toMillis() + " ms: " + ex.getMessage());
-		});
+		renewal.subscribe((client) -> {
+			if (sameToken(client.getAccessToken(), renewed)) {
+				// The client manager (or its store) answered with the token it had: nothing was renewed.
+				renewalFailed(new IllegalStateException("the client manager returned the same token, which is "
+						+ "still in its refresh window; check that its provider's clock skew is at least "
+						+ "cxone.token.refresh-skew"));
+			}
+			else {
+				this.failedRenewals.set(0);
+			}
+		}, this::renewalFailed);
+	}
+
+	private void renewalFailed(Throwable ex) {
+		int failures = this.failedRenewals.incrementAndGet();
+		Duration wait = Duration.ofMillis(this.renewalBackoff.apply(failures));
+		this.nextRenewalAttempt = this.clock.instant().plus(wait);
+		logger.warn("Renewing the CXone token failed (" + failures + " in a row); the current token stays in use "
+				+ "until it expires, next attempt in " + wait.toMillis() + " ms: " + ex.getMessage());
 	}
 
 	private boolean isValid(OAuth2AccessToken token, Instant now) {

@@ -17,7 +17,8 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenRespon
  * Decorates a Spring Security token response client: failures to reach the token endpoint
  * become {@link CxoneTokenException}s, and transient ones (5xx, 429, timeouts, connection
  * errors) are retried by Resilience4j a bounded number of times with jittered exponential
- * backoff. Refusals (4xx) are never retried.
+ * backoff. Refusals (4xx) are never retried. The whole request, its retries included, has a
+ * deadline.
  *
  * @param <T> the type of grant request
  * @since 0.1.0
@@ -35,11 +36,21 @@ public class RetryingTokenResponseClient<T extends AbstractOAuth2AuthorizationGr
 
 	private final Retry retry;
 
+	private final Duration timeout;
+
+	/**
+	 * Create a new instance.
+	 * @param delegate the client that sends one token request
+	 * @param errors how failures are worded
+	 * @param retry the Resilience4j retry of transient failures
+	 * @param timeout how long the request may take in all, retries and their waits included
+	 */
 	public RetryingTokenResponseClient(ReactiveOAuth2AccessTokenResponseClient<T> delegate,
-			TokenEndpointErrors errors, Retry retry) {
+			TokenEndpointErrors errors, Retry retry, Duration timeout) {
 		this.delegate = delegate;
 		this.errors = errors;
 		this.retry = retry;
+		this.timeout = timeout;
 	}
 
 	/**
@@ -76,7 +87,9 @@ public class RetryingTokenResponseClient<T extends AbstractOAuth2AuthorizationGr
 	public Mono<OAuth2AccessTokenResponse> getTokenResponse(T grantRequest) {
 		return Mono.defer(() -> this.delegate.getTokenResponse(grantRequest))
 			.onErrorMap(this.errors::fromTransportFailure)
-			.transformDeferred(RetryOperator.of(this.retry));
+			.transformDeferred(RetryOperator.of(this.retry))
+			// A token endpoint that trickles its answer would otherwise hold every waiting caller.
+			.timeout(this.timeout, Mono.error(() -> this.errors.deadlineExceeded(this.timeout)));
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.github.cxonestarter.cxone.token;
 
+import java.time.Duration;
 import java.util.Locale;
 
 import io.github.cxonestarter.cxone.CxoneFailures;
@@ -119,6 +120,18 @@ public class TokenEndpointErrors {
 		return new CxoneTokenException(Reason.MALFORMED_RESPONSE, status, this.tokenUri,
 				"CXone's token endpoint " + this.tokenUri + " answered " + status + " but " + what
 						+ ". Check that cxone.token-uri (CXONE_TOKEN_URI) points at CXone's token endpoint.");
+	}
+
+	/**
+	 * Create the error for a token request that did not finish in time, its retries
+	 * included.
+	 * @param timeout the time it had
+	 * @return the error
+	 */
+	public CxoneTokenException deadlineExceeded(Duration timeout) {
+		return new CxoneTokenException(Reason.TIMEOUT, 0, this.tokenUri, "CXone's token endpoint " + this.tokenUri
+				+ " did not give a token within cxone.token.timeout (" + timeout.toMillis() + " ms), retries included. "
+				+ "Check the network path to it, or raise cxone.token.timeout (CXONE_TOKEN_TIMEOUT).");
 	}
 
 	/**

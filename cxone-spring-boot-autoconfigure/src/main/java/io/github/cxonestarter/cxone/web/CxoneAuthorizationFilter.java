@@ -1,6 +1,7 @@
 package io.github.cxonestarter.cxone.web;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,6 +15,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
@@ -21,8 +23,10 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
 
 /**
  * Puts the application's CXone token on every request. A 401 drops the token that was
- * used (only that one), gets a new one and replays the request once; a second 401 is a
- * {@link CxoneAuthenticationException}. A 403 is never replayed: it is a
+ * used (only that one), gets a new one and replays the request once, with the same body
+ * bytes; a second 401 is a {@link CxoneAuthenticationException}, and for a growing wait
+ * after it refused tokens are not replaced, so calls fail at once instead of each fetching
+ * a token. A 403 is never replayed: it is a
  * {@link CxoneAccessDeniedException} that says which permission is missing. A request to any
  * other host than the CXone API's is refused with a {@link CxoneForeignHostException}, so
  * the token never leaves for another host.
@@ -32,6 +36,11 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
 public class CxoneAuthorizationFilter implements ExchangeFilterFunction {
 
 	private static final Pattern SCOPE = Pattern.compile("scope=\"([^\"]*)\"");
+
+	private static final String PERSISTING_CAUSES = "Likely causes: the API key is disabled, or its API user is "
+			+ "disabled or lacks API access (check Settings > Integrations > API Keys, and that the key is Active); cxone.base-url "
+			+ "(CXONE_BASE_URL) is another region's or tenant's API host than the one the token endpoint issues "
+			+ "tokens for; or cxone.subdomain (CXONE_SUBDOMAIN) is wrong (it is case-sensitive).";
 
 	private final CxoneTokenManager tokens;
 
@@ -92,17 +101,47 @@ public class CxoneAuthorizationFilter implements ExchangeFilterFunction {
 	}
 
 	private Mono<ClientResponse> authorized(ClientRequest request, ExchangeFunction next) {
-		return this.tokens.authorize()
-			.flatMap((client) -> send(request, next, client).flatMap((response) -> {
-				if (response.statusCode().value() == HttpStatus.UNAUTHORIZED.value()) {
-					return response.releaseBody()
-						.then(this.tokens.evict(client.getAccessToken()))
-						.then(this.tokens.authorize())
-						.flatMap((fresh) -> send(request, next, fresh)
-							.flatMap((replayed) -> checked(replayed, request, fresh)));
-				}
+		return this.tokens.authorize().flatMap((client) -> send(request, next, client).flatMap((response) -> {
+			if (response.statusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
+				this.tokens.accepted();
 				return checked(response, request, client);
+			}
+			return response.releaseBody().then(replayed(request, next, client.getAccessToken()));
+		}));
+	}
+
+	/**
+	 * Replace the refused token and send the request once more, unless its body cannot be
+	 * sent again or the API refuses even new tokens for now.
+	 */
+	private Mono<ClientResponse> replayed(ClientRequest request, ExchangeFunction next, OAuth2AccessToken refused) {
+		String notReplayable = ReplayableBody.whyNotReplayable(request);
+		if (notReplayable != null) {
+			return this.tokens.replaceRefused(refused)
+				.then(Mono.error(() -> refusal(request, "The token was dropped, but the request was not sent again, "
+						+ "because " + notReplayable + ". Send it again yourself.")));
+		}
+		return this.tokens.replaceRefused(refused)
+			.switchIfEmpty(Mono.error(() -> refusal(request, "CXone refused a new token moments ago too, so the "
+					+ "starter did not fetch another one; it tries again in "
+					+ this.tokens.replacementBackoff().toSeconds() + "s, and calls fail at once until then. "
+					+ PERSISTING_CAUSES)))
+			.flatMap((fresh) -> send(request, next, fresh).flatMap((replayed) -> {
+				if (replayed.statusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
+					this.tokens.accepted();
+					return checked(replayed, request, fresh);
+				}
+				Duration wait = this.tokens.refusedAgain(fresh.getAccessToken());
+				return replayed.releaseBody()
+					.then(Mono.error(() -> refusal(request, "It refused it twice: once with the cached token and "
+							+ "once with a new one, so the API does not accept this application's tokens; no new "
+							+ "token is fetched for " + wait.toSeconds() + "s, and calls fail at once until then. "
+							+ PERSISTING_CAUSES)));
 			}));
+	}
+
+	private static CxoneAuthenticationException refusal(ClientRequest request, String what) {
+		return new CxoneAuthenticationException("CXone refused " + describe(request) + " with 401 Unauthorized. " + what);
 	}
 
 	private Mono<ClientResponse> send(ClientRequest request, ExchangeFunction next, OAuth2AuthorizedClient client) {
@@ -115,14 +154,6 @@ public class CxoneAuthorizationFilter implements ExchangeFilterFunction {
 	private Mono<ClientResponse> checked(ClientResponse response, ClientRequest request,
 			OAuth2AuthorizedClient client) {
 		int status = response.statusCode().value();
-		if (status == HttpStatus.UNAUTHORIZED.value()) {
-			return response.releaseBody()
-				.then(Mono.error(new CxoneAuthenticationException("CXone refused " + describe(request)
-						+ " with 401 Unauthorized, twice: once with the cached token and once with a new one. "
-						+ "The client ID or secret is wrong, the API key is disabled, or cxone.subdomain "
-						+ "(CXONE_SUBDOMAIN) is wrong (it is case-sensitive). Check Settings > Integrations > "
-						+ "API Keys, and that the key is Active.")));
-		}
 		if (status == HttpStatus.FORBIDDEN.value()) {
 			String required = requiredScope(response.headers().asHttpHeaders());
 			String missing = (required != null) ? "the permission (scope) '" + required + "'"

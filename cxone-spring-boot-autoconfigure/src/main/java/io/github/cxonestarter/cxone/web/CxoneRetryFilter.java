@@ -119,8 +119,8 @@ public class CxoneRetryFilter implements ExchangeFilterFunction {
 			return next.exchange(request);
 		})
 			.onErrorMap(WebClientRequestException.class,
-					(ex) -> anyFailure ? new RetryableFailure(0, null, null, null, true, ex) : ex)
-			.flatMap((response) -> classify(response, anyFailure));
+					(ex) -> anyFailure ? new RetryableFailure(0, null, null, null, notReplayed(request), ex) : ex)
+			.flatMap((response) -> classify(request, response, anyFailure));
 		// Most calls succeed at once and need none of Resilience4j's retry machinery; after a
 		// failure Resilience4j takes over, with that failure as its first attempt, so that it
 		// decides, waits and counts exactly as if it had run the first attempt itself. A retry
@@ -138,18 +138,25 @@ public class CxoneRetryFilter implements ExchangeFilterFunction {
 			.transformDeferred(RetryOperator.of(this.retry));
 	}
 
-	private Mono<ClientResponse> classify(ClientResponse response, boolean anyFailure) {
+	private Mono<ClientResponse> classify(ClientRequest request, ClientResponse response, boolean anyFailure) {
 		int status = response.statusCode().value();
-		boolean rateLimited = status == TOO_MANY_REQUESTS;
-		if (!rateLimited && !(anyFailure && TRANSIENT_STATUSES.contains(status))) {
+		if (status != TOO_MANY_REQUESTS && !(anyFailure && TRANSIENT_STATUSES.contains(status))) {
 			return Mono.just(response);
 		}
 		Duration retryAfter = RetryAfter.parse(response.headers().header(HttpHeaders.RETRY_AFTER), Instant.now());
-		boolean waitable = retryAfter == null || retryAfter.compareTo(this.maxRetryAfter) <= 0;
-		return failure(response, retryAfter, waitable);
+		String notRetriedBecause = (retryAfter != null && retryAfter.compareTo(this.maxRetryAfter) > 0)
+				? "it asked to wait " + RetryAfter.describe(retryAfter) + ", longer than cxone.retry.max-retry-after ("
+						+ RetryAfter.describe(this.maxRetryAfter) + "), so the starter did not wait"
+				: notReplayed(request);
+		return failure(response, retryAfter, notRetriedBecause);
 	}
 
-	private Mono<ClientResponse> failure(ClientResponse response, Duration retryAfter, boolean retryable) {
+	private static String notReplayed(ClientRequest request) {
+		String why = ReplayableBody.whyNotReplayable(request);
+		return (why != null) ? "it was not retried, because " + why : null;
+	}
+
+	private Mono<ClientResponse> failure(ClientResponse response, Duration retryAfter, String notRetriedBecause) {
 		String statusDescription = response.headers().asHttpHeaders().getFirst("icStatusDescription");
 		// Read to the end (or released on error), so that the connection goes back to the pool.
 		return response.bodyToMono(String.class)
@@ -157,7 +164,7 @@ public class CxoneRetryFilter implements ExchangeFilterFunction {
 				.then(Mono.empty()))
 			.defaultIfEmpty("")
 			.flatMap((body) -> Mono.error(new RetryableFailure(response.statusCode().value(), retryAfter, body,
-					statusDescription, retryable, null)));
+					statusDescription, notRetriedBecause, null)));
 	}
 
 	private CxoneApiException toException(ClientRequest request, RetryableFailure failure, int attempts) {
@@ -166,10 +173,7 @@ public class CxoneRetryFilter implements ExchangeFilterFunction {
 		String description = (failure.statusDescription() != null)
 				? " (icStatusDescription: " + failure.statusDescription() + ")" : "";
 		Duration retryAfter = failure.retryAfter();
-		String refusedWait = (retryAfter != null && !failure.isRetryable())
-				? "it asked to wait " + RetryAfter.describe(retryAfter) + ", longer than cxone.retry.max-retry-after ("
-						+ RetryAfter.describe(this.maxRetryAfter) + "), so the starter did not wait"
-				: null;
+		String refusedWait = failure.notRetriedBecause();
 		if (failure.status() == TOO_MANY_REQUESTS) {
 			String cause = (refusedWait != null) ? refusedWait : "still rate limited after " + tried
 					+ ((retryAfter != null) ? "; last Retry-After " + RetryAfter.describe(retryAfter) : "");
@@ -180,7 +184,8 @@ public class CxoneRetryFilter implements ExchangeFilterFunction {
 		}
 		if (failure.status() == 0) {
 			return new CxoneApiException("CXone could not be reached for " + call + " after " + tried + " ("
-					+ failure.cause() + ": " + failure.getCause().getMessage() + "). Check cxone.base-url "
+					+ failure.cause() + ": " + failure.getCause().getMessage() + ")"
+					+ ((refusedWait != null) ? "; " + refusedWait : "") + ". Check cxone.base-url "
 					+ "(CXONE_BASE_URL) and the network path to CXone.", 0, "", null, attempts, failure.getCause());
 		}
 		String outcome = (refusedWait != null) ? ": " + refusedWait + "; " : " after " + tried + ": ";

@@ -19,16 +19,16 @@ final class RetryableFailure extends RuntimeException {
 
 	private final String statusDescription;
 
-	private final boolean retryable;
+	private final String notRetriedBecause;
 
-	RetryableFailure(int status, Duration retryAfter, String body, String statusDescription, boolean retryable,
+	RetryableFailure(int status, Duration retryAfter, String body, String statusDescription, String notRetriedBecause,
 			Throwable cause) {
 		super("Attempt failed with " + ((status != 0) ? "status " + status : "no answer"), cause, false, false);
 		this.status = status;
 		this.retryAfter = retryAfter;
 		this.body = body;
 		this.statusDescription = statusDescription;
-		this.retryable = retryable;
+		this.notRetriedBecause = notRetriedBecause;
 	}
 
 	int status() {
@@ -48,7 +48,15 @@ final class RetryableFailure extends RuntimeException {
 	}
 
 	boolean isRetryable() {
-		return this.retryable;
+		return this.notRetriedBecause == null;
+	}
+
+	/**
+	 * Return why this failure is not retried, or {@code null} when it is.
+	 * @return the reason
+	 */
+	String notRetriedBecause() {
+		return this.notRetriedBecause;
 	}
 
 	/**

@@ -30,6 +30,7 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
@@ -144,6 +145,10 @@ public final class EmbeddedCxone implements AutoCloseable {
 	private volatile Duration tokenDelay = Duration.ZERO;
 
 	private volatile Duration apiDelay = Duration.ZERO;
+
+	private volatile boolean refuseTokens;
+
+	private volatile Duration tokenTrickle;
 
 	private final DisposableServer server;
 
@@ -336,6 +341,30 @@ public final class EmbeddedCxone implements AutoCloseable {
 	}
 
 	/**
+	 * Answer the token endpoint by trickling: the status and headers at once, then one
+	 * byte of white space every interval for minutes, so that no read timeout fires.
+	 * {@code null} turns it off.
+	 * @param interval the time between two bytes, or {@code null}
+	 * @return this server
+	 */
+	public EmbeddedCxone tokenTrickle(Duration interval) {
+		this.tokenTrickle = interval;
+		return this;
+	}
+
+	/**
+	 * Set whether the API refuses every token with 401, valid or not: a 401 that persists,
+	 * as when the API user is disabled or the API host is another region's. Tokens are
+	 * still issued.
+	 * @param refuse whether to refuse every token
+	 * @return this server
+	 */
+	public EmbeddedCxone refuseTokens(boolean refuse) {
+		this.refuseTokens = refuse;
+		return this;
+	}
+
+	/**
 	 * Delay every API response.
 	 * @param delay the delay
 	 * @return this server
@@ -506,6 +535,8 @@ public final class EmbeddedCxone implements AutoCloseable {
 		this.acceptForeignTokens = false;
 		this.tokenDelay = Duration.ZERO;
 		this.apiDelay = Duration.ZERO;
+		this.refuseTokens = false;
+		this.tokenTrickle = null;
 		return this;
 	}
 
@@ -529,6 +560,10 @@ public final class EmbeddedCxone implements AutoCloseable {
 				Mono<Answer> delayed = delay.isZero() ? Mono.just(answer) : Mono.delay(delay).thenReturn(answer);
 				if (tokenRequest) {
 					this.tokenRequestCounter.incrementAndGet();
+					Duration trickle = this.tokenTrickle;
+					if (trickle != null) {
+						return trickle(request, body, receivedAt, response, trickle);
+					}
 				}
 				else if (!path.startsWith("/.well-known/")) {
 					this.apiRequestCounter.incrementAndGet();
@@ -544,6 +579,17 @@ public final class EmbeddedCxone implements AutoCloseable {
 					return response.sendString(Mono.just(ready.body())).then();
 				});
 			});
+	}
+
+	private Mono<Void> trickle(HttpServerRequest request, String body, Instant receivedAt, HttpServerResponse response,
+			Duration interval) {
+		if (this.journalEnabled) {
+			this.journal.add(record(request, body, receivedAt, 200));
+		}
+		return response.status(200)
+			.header("Content-Type", "application/json")
+			.sendString(Flux.interval(interval).map((tick) -> " ").take(Duration.ofMinutes(5)))
+			.then();
 	}
 
 	private Answer token(HttpServerRequest request, String body) {
@@ -698,7 +744,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 				? authorization.substring(7).trim() : null;
 		IssuedToken token = (bearer != null) ? this.tokens.get(bearer) : null;
 		boolean foreign = bearer != null && token == null && this.acceptForeignTokens;
-		if (!foreign && (token == null || !token.isValid())) {
+		if (this.refuseTokens || (!foreign && (token == null || !token.isValid()))) {
 			return new Answer(401, Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\""),
 					"{\"error\":\"invalid_token\"}");
 		}

@@ -1,0 +1,160 @@
+package io.github.cxonestarter.cxone.web;
+
+import java.util.Arrays;
+
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.client.reactive.ClientHttpRequest;
+import org.springframework.http.client.reactive.ClientHttpRequestDecorator;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.reactive.function.BodyInserter;
+import org.springframework.web.reactive.function.client.ClientRequest;
+
+/**
+ * A request body that is produced once per call and sent as the same bytes on every
+ * attempt: the first attempt runs the application's {@link BodyInserter} (so its
+ * publisher is subscribed once) and keeps a copy of the bytes as they are written; a
+ * retry or a replay after 401 sends that copy. A body larger than the allowed size is sent
+ * once and not kept, and then cannot be retried or replayed.
+ */
+final class ReplayableBody implements BodyInserter<Object, ClientHttpRequest> {
+
+	private enum State {
+
+		NOT_SENT, SENDING, KEPT, TOO_LARGE
+
+	}
+
+	private final BodyInserter<?, ? super ClientHttpRequest> inserter;
+
+	private final long maxSize;
+
+	private volatile State state = State.NOT_SENT;
+
+	private byte[] bytes = new byte[0];
+
+	private int length;
+
+	private boolean written;
+
+	private String contentType;
+
+	ReplayableBody(BodyInserter<?, ? super ClientHttpRequest> inserter, long maxSize) {
+		this.inserter = inserter;
+		this.maxSize = maxSize;
+	}
+
+	/**
+	 * Return why the given request's body cannot be sent again, or {@code null} when it
+	 * can (or has no body).
+	 * @param request the request
+	 * @return the reason, or {@code null}
+	 */
+	static String whyNotReplayable(ClientRequest request) {
+		if (!(request.body() instanceof ReplayableBody body)) {
+			return null;
+		}
+		return switch (body.state) {
+			case KEPT -> null;
+			case TOO_LARGE -> "its body is larger than cxone.http.max-replay-body-size ("
+					+ DataSize.ofBytes(body.maxSize).toKilobytes() + " KB), so it was sent once and not kept to send again";
+			default -> "its body was not sent in full by the first attempt, so it cannot be sent again";
+		};
+	}
+
+	@Override
+	public Mono<Void> insert(ClientHttpRequest request, Context context) {
+		synchronized (this) {
+			if (this.state == State.NOT_SENT) {
+				this.state = State.SENDING;
+				return this.inserter.insert(new Capturing(request), context);
+			}
+		}
+		if (this.state != State.KEPT) {
+			return Mono.error(new IllegalStateException("The request body cannot be sent again"));
+		}
+		HttpHeaders headers = request.getHeaders();
+		if (this.contentType != null && headers.getContentType() == null) {
+			headers.set(HttpHeaders.CONTENT_TYPE, this.contentType);
+		}
+		if (!this.written) {
+			return request.setComplete();
+		}
+		headers.setContentLength(this.bytes.length);
+		byte[] kept = this.bytes;
+		return request.writeWith(Mono.fromSupplier(() -> request.bufferFactory().wrap(kept)));
+	}
+
+	private synchronized void keep(DataBuffer buffer) {
+		if (this.state != State.SENDING) {
+			return;
+		}
+		int readable = buffer.readableByteCount();
+		if (this.length + (long) readable > this.maxSize) {
+			this.state = State.TOO_LARGE;
+			this.bytes = null;
+			return;
+		}
+		if (this.length + readable > this.bytes.length) {
+			this.bytes = Arrays.copyOf(this.bytes, Math.max(this.length + readable, this.bytes.length * 2));
+		}
+		int position = buffer.readPosition();
+		buffer.read(this.bytes, this.length, readable);
+		buffer.readPosition(position);
+		this.length += readable;
+	}
+
+	private synchronized void sent() {
+		if (this.state == State.SENDING) {
+			this.bytes = Arrays.copyOf(this.bytes, this.length);
+			this.state = State.KEPT;
+		}
+	}
+
+	private synchronized void started(HttpHeaders headers, boolean written) {
+		this.written = written;
+		this.contentType = headers.getFirst(HttpHeaders.CONTENT_TYPE);
+	}
+
+	@Override
+	public String toString() {
+		return "ReplayableBody[" + this.state + "]";
+	}
+
+	/**
+	 * The first attempt's request, keeping a copy of what is written to it.
+	 */
+	private final class Capturing extends ClientHttpRequestDecorator {
+
+		Capturing(ClientHttpRequest delegate) {
+			super(delegate);
+		}
+
+		@Override
+		public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
+			started(getHeaders(), true);
+			return super.writeWith(Flux.from(body).doOnNext(ReplayableBody.this::keep).doOnComplete(ReplayableBody.this::sent));
+		}
+
+		@Override
+		public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> body) {
+			started(getHeaders(), true);
+			return super.writeAndFlushWith(Flux.from(body)
+				.map((part) -> Flux.from(part).doOnNext(ReplayableBody.this::keep))
+				.doOnComplete(ReplayableBody.this::sent));
+		}
+
+		@Override
+		public Mono<Void> setComplete() {
+			started(getHeaders(), false);
+			sent();
+			return super.setComplete();
+		}
+
+	}
+
+}

@@ -1,0 +1,259 @@
+package io.github.cxonestarter.cxone.token;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.cxonestarter.cxone.CxoneAuthenticationException;
+import io.github.cxonestarter.cxone.CxoneTestContexts;
+import io.github.cxonestarter.cxone.CxoneTokenException;
+import io.github.cxonestarter.cxone.CxoneWebClient;
+import io.github.cxonestarter.cxone.autoconfigure.CxoneAutoConfiguration;
+import io.github.cxonestarter.cxone.test.EmbeddedCxone;
+import io.github.cxonestarter.cxone.test.EmbeddedCxoneExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.ClientCredentialsReactiveOAuth2AuthorizedClientProvider;
+import org.springframework.security.oauth2.client.InMemoryReactiveOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+
+import static io.github.cxonestarter.cxone.CxoneTestContexts.whoami;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The token manager under hostile conditions, counted at an embedded CXone: a 401 that
+ * persists, a renewal that returns the same token, a token endpoint that trickles, and
+ * two evictions of the same refused token at once.
+ */
+@ExtendWith(EmbeddedCxoneExtension.class)
+class TokenHardeningTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	private EmbeddedCxone cxone;
+
+	@BeforeEach
+	void useCxone(EmbeddedCxone cxone) {
+		this.cxone = cxone;
+	}
+
+	private ApplicationContextRunner runner() {
+		return CxoneTestContexts.runner(this.cxone);
+	}
+
+	@Test
+	void whenTheApiRefusesEveryTokenThenThirtyCallsMakeAtMostTwoTokenRequestsAndItRecoversWithoutARestart() {
+		// A backoff long enough that the thirty calls all fall in it, even on a loaded machine.
+		runner().withPropertyValues("cxone.token.refusal-backoff=60s").run((context) -> {
+			CxoneWebClient client = context.getBean(CxoneWebClient.class);
+			cxone.refuseTokens(true);
+			for (int i = 0; i < 30; i++) {
+				assertThatExceptionOfType(CxoneAuthenticationException.class)
+					.isThrownBy(() -> whoami(client).block(TIMEOUT))
+					.withMessageContaining("401 Unauthorized")
+					.withMessageContaining("API user")
+					.withMessageContaining("cxone.base-url")
+					.withMessageContaining("cxone.subdomain");
+			}
+			assertThat(cxone.tokenRequestCount()).isLessThanOrEqualTo(2);
+			// Each call after the first is sent once with the current token: the API itself tells when it recovers.
+			assertThat(cxone.apiRequests()).hasSize(31);
+			cxone.refuseTokens(false);
+			assertThat(whoami(client).block(TIMEOUT)).contains("Embedded CXone API Key");
+			assertThat(whoami(client).block(TIMEOUT)).contains("Embedded CXone API Key");
+			assertThat(cxone.tokenRequestCount()).isLessThanOrEqualTo(2);
+		});
+	}
+
+	@Test
+	void whenTheRefusalBackoffHasPassedThenARefusedTokenIsReplacedAgain() {
+		runner().withPropertyValues("cxone.token.refusal-backoff=1s").run((context) -> {
+			CxoneWebClient client = context.getBean(CxoneWebClient.class);
+			cxone.refuseTokens(true);
+			assertThatExceptionOfType(CxoneAuthenticationException.class).isThrownBy(() -> whoami(client).block(TIMEOUT))
+				.withMessageContaining("twice");
+			assertThat(cxone.tokenRequestCount()).isEqualTo(2);
+			assertThatExceptionOfType(CxoneAuthenticationException.class).isThrownBy(() -> whoami(client).block(TIMEOUT))
+				.withMessageContaining("moments ago");
+			assertThat(cxone.tokenRequestCount()).isEqualTo(2);
+			cxone.revokeAllTokens();
+			cxone.refuseTokens(false);
+			// The held token is revoked now: once the backoff has passed, it is replaced.
+			await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+				.until(() -> whoami(client).map((body) -> true).onErrorReturn(false).block(TIMEOUT));
+			assertThat(cxone.tokenRequestCount()).isEqualTo(3);
+		});
+	}
+
+	@Test
+	void whenARenewalReturnsTheSameTokenThenItBacksOffInsteadOfStartingAFlightOnEveryCall() {
+		AtomicInteger authorizations = new AtomicInteger();
+		cxone.tokenLifetime(Duration.ofSeconds(6));
+		// The application's own manager: its provider renews only at expiry (no clock skew),
+		// while the starter wants to renew from half the token's lifetime.
+		ClientRegistration registration = ClientRegistration.withRegistrationId(CxoneAutoConfiguration.REGISTRATION_ID)
+			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+			.clientId(EmbeddedCxone.CLIENT_ID)
+			.clientSecret(EmbeddedCxone.CLIENT_SECRET)
+			.tokenUri(cxone.tokenUri())
+			.build();
+		var registrations = new InMemoryReactiveClientRegistrationRepository(registration);
+		var manager = new AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager(registrations,
+				new InMemoryReactiveOAuth2AuthorizedClientService(registrations));
+		ClientCredentialsReactiveOAuth2AuthorizedClientProvider provider = new ClientCredentialsReactiveOAuth2AuthorizedClientProvider();
+		provider.setClockSkew(Duration.ZERO);
+		manager.setAuthorizedClientProvider(provider);
+		ReactiveOAuth2AuthorizedClientManager counting = (request) -> {
+			authorizations.incrementAndGet();
+			return manager.authorize(request);
+		};
+		runner().withPropertyValues("cxone.token.initial-backoff=1s")
+			.withBean("cxoneAuthorizedClientManager", ReactiveOAuth2AuthorizedClientManager.class, () -> counting)
+			.run((context) -> {
+				CxoneWebClient client = context.getBean(CxoneWebClient.class);
+				whoami(client).block(TIMEOUT);
+				CxoneTokenManager tokens = context.getBean(CxoneTokenManager.class);
+				// In the refresh window (from half the lifetime), well before expiry.
+				await().atMost(TIMEOUT).until(() -> Duration.between(java.time.Instant.now(), tokens.peek().getExpiresAt())
+					.compareTo(Duration.ofMillis(2900)) < 0);
+				int before = authorizations.get();
+				for (int i = 0; i < 40; i++) {
+					whoami(client).block(TIMEOUT);
+				}
+				// One renewal attempt, then a backoff of about a second: not one flight per call.
+				assertThat(authorizations.get() - before).isBetween(1, 3);
+				assertThat(cxone.tokenRequestCount()).isEqualTo(1);
+			});
+	}
+
+	@Test
+	void whenTheTokenEndpointTricklesThenEveryWaiterGetsATimeoutAndTheNextCallStartsAFreshRequest() {
+		runner().withPropertyValues("cxone.token.timeout=1s").run((context) -> {
+			CxoneWebClient client = context.getBean(CxoneWebClient.class);
+			cxone.tokenTrickle(Duration.ofMillis(100));
+			List<Throwable> failures = Flux.range(0, 10)
+				.flatMap((i) -> whoami(client).then(Mono.<Throwable>empty()).onErrorResume(Mono::just))
+				.collectList()
+				.block(Duration.ofSeconds(15));
+			assertThat(failures).hasSize(10).allSatisfy((failure) -> assertThat(failure)
+				.isInstanceOfSatisfying(CxoneTokenException.class,
+						(ex) -> assertThat(ex.getReason()).isEqualTo(CxoneTokenException.Reason.TIMEOUT))
+				.hasMessageContaining("cxone.token.timeout"));
+			assertThat(cxone.tokenRequestCount()).isEqualTo(1);
+			cxone.tokenTrickle(null);
+			assertThat(whoami(client).block(TIMEOUT)).contains("Embedded CXone API Key");
+			assertThat(cxone.tokenRequestCount()).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void whenTwoCallsEvictTheSameRefusedTokenAtOnceThenTheNewerTokenStaysInTheStore() throws Exception {
+		ClientRegistration registration = ClientRegistration.withRegistrationId(CxoneAutoConfiguration.REGISTRATION_ID)
+			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+			.clientId(EmbeddedCxone.CLIENT_ID)
+			.tokenUri(cxone.tokenUri())
+			.build();
+		GatedStore store = new GatedStore(
+				new InMemoryReactiveOAuth2AuthorizedClientService(new InMemoryReactiveClientRegistrationRepository(registration)));
+		runner().withBean("cxoneAuthorizedClientService", ReactiveOAuth2AuthorizedClientService.class, () -> store)
+			.run((context) -> {
+				CxoneWebClient client = context.getBean(CxoneWebClient.class);
+				whoami(client).block(TIMEOUT);
+				cxone.revokeAllTokens();
+				store.holdNextRemoval();
+				CompletableFuture<String> first = whoami(client).toFuture();
+				// The first eviction has read the refused token and is removing it...
+				assertThat(store.removalHeld.await(30, TimeUnit.SECONDS)).isTrue();
+				// ...when a second call meets the same refused token.
+				CompletableFuture<String> second = whoami(client).toFuture();
+				try {
+					second.get(2, TimeUnit.SECONDS);
+				}
+				catch (TimeoutException ex) {
+					// It waits for the first eviction's new token: fine.
+				}
+				store.releaseRemoval();
+				assertThat(first.get(30, TimeUnit.SECONDS)).contains("Embedded CXone API Key");
+				assertThat(second.get(30, TimeUnit.SECONDS)).contains("Embedded CXone API Key");
+				OAuth2AuthorizedClient stored = store
+					.<OAuth2AuthorizedClient>loadAuthorizedClient(CxoneAutoConfiguration.REGISTRATION_ID,
+							CxoneAutoConfiguration.PRINCIPAL)
+					.block(TIMEOUT);
+				assertThat(stored).as("the store holds the token in use").isNotNull();
+				assertThat(stored.getAccessToken().getTokenValue())
+					.isEqualTo(context.getBean(CxoneTokenManager.class).peek().getTokenValue());
+				assertThat(cxone.tokenRequestCount()).isEqualTo(2);
+			});
+	}
+
+	/**
+	 * An application's token store (backed by a database, say) whose next removal can be
+	 * held until the test releases it.
+	 */
+	static class GatedStore implements ReactiveOAuth2AuthorizedClientService {
+
+		private final ReactiveOAuth2AuthorizedClientService delegate;
+
+		private final AtomicBoolean holdNext = new AtomicBoolean();
+
+		private final Sinks.Empty<Void> gate = Sinks.empty();
+
+		final CountDownLatch removalHeld = new CountDownLatch(1);
+
+		GatedStore(ReactiveOAuth2AuthorizedClientService delegate) {
+			this.delegate = delegate;
+		}
+
+		void holdNextRemoval() {
+			this.holdNext.set(true);
+		}
+
+		void releaseRemoval() {
+			this.gate.tryEmitEmpty();
+		}
+
+		@Override
+		public <T extends OAuth2AuthorizedClient> Mono<T> loadAuthorizedClient(String registrationId, String principal) {
+			return this.delegate.loadAuthorizedClient(registrationId, principal);
+		}
+
+		@Override
+		public Mono<Void> saveAuthorizedClient(OAuth2AuthorizedClient client, Authentication principal) {
+			return this.delegate.saveAuthorizedClient(client, principal);
+		}
+
+		@Override
+		public Mono<Void> removeAuthorizedClient(String registrationId, String principal) {
+			Mono<Void> removal = this.delegate.removeAuthorizedClient(registrationId, principal);
+			if (this.holdNext.compareAndSet(true, false)) {
+				return Mono.defer(() -> {
+					this.removalHeld.countDown();
+					return this.gate.asMono();
+				}).then(removal);
+			}
+			return removal;
+		}
+
+	}
+
+}
