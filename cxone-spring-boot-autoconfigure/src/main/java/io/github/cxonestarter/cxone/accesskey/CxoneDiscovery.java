@@ -1,6 +1,7 @@
 package io.github.cxonestarter.cxone.accesskey;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -37,6 +38,8 @@ public class CxoneDiscovery {
 
 	private final URI configuredTokenUri;
 
+	private final URI openIdConfiguration;
+
 	private final Mono<URI> tokenEndpoint;
 
 	private final Map<String, Mono<URI>> apiEndpoints = new ConcurrentHashMap<>();
@@ -51,8 +54,8 @@ public class CxoneDiscovery {
 		this.webClient = webClient;
 		this.issuer = issuer;
 		this.configuredTokenUri = configuredTokenUri;
-		URI openidConfiguration = wellKnown("openid-configuration").build(true).toUri();
-		this.tokenEndpoint = cached(read(openidConfiguration, "token_endpoint",
+		this.openIdConfiguration = wellKnown("openid-configuration").build(true).toUri();
+		this.tokenEndpoint = cached(read(this.openIdConfiguration, "token_endpoint",
 				"cxone.token-uri (CXONE_TOKEN_URI) to skip this discovery"));
 	}
 
@@ -73,6 +76,14 @@ public class CxoneDiscovery {
 		return this.apiEndpoints.computeIfAbsent(tenantId, (tenant) -> cached(read(
 				wellKnown("cxone-configuration").queryParam("tenantId", tenant).encode().build().toUri(), "api_endpoint",
 				"cxone.base-url (CXONE_BASE_URL) to skip this discovery")));
+	}
+
+	/**
+	 * Return the URL of the issuer's OpenID configuration.
+	 * @return the URL
+	 */
+	public URI openIdConfiguration() {
+		return this.openIdConfiguration;
 	}
 
 	/**
@@ -105,7 +116,14 @@ public class CxoneDiscovery {
 				if (!(value instanceof String text) || text.isBlank()) {
 					throw new CxoneDiscoveryException(url.toString(), where + " has no " + field + "." + fix, null);
 				}
-				URI discovered = URI.create(text.strip());
+				URI discovered;
+				try {
+					discovered = new URI(text.strip());
+				}
+				catch (URISyntaxException ex) {
+					throw new CxoneDiscoveryException(url.toString(),
+							where + " gives " + field + " '" + text + "', which is not a URL." + fix, null);
+				}
 				String problem = CxoneUrls.problem(discovered);
 				if (problem != null) {
 					throw new CxoneDiscoveryException(url.toString(),

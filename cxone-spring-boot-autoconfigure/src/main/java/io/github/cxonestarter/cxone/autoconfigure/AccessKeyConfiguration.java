@@ -2,6 +2,7 @@ package io.github.cxonestarter.cxone.autoconfigure;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -127,9 +128,18 @@ class AccessKeyConfiguration {
 	SmartInitializingSingleton cxoneStartupDiscovery(CxoneProperties properties, CxoneDiscovery discovery,
 			ApiEndpointFilter apiEndpoint) {
 		return () -> {
-			Mono<URI> discovered = discovery.tokenEndpoint().then(apiEndpoint.apiEndpoint());
+			Duration timeout = properties.getDiscovery().getTimeout();
+			Mono<URI> discovered = discovery.tokenEndpoint()
+				.then(apiEndpoint.apiEndpoint())
+				.timeout(timeout, Mono.error(() -> new CxoneDiscoveryException(discovery.openIdConfiguration().toString(),
+						"CXone discovery did not finish within cxone.discovery.timeout (" + timeout.toMillis() + " ms): "
+								+ "reading " + discovery.openIdConfiguration() + ", getting a token, then reading the "
+								+ "tenant's cxone-configuration from " + discovery.getIssuer() + ". Check cxone.issuer "
+								+ "(CXONE_ISSUER) and the network path to it, or raise cxone.discovery.timeout "
+								+ "(CXONE_DISCOVERY_TIMEOUT).",
+						null)));
 			if (properties.getDiscovery().isFailFast()) {
-				discovered.block(properties.getDiscovery().getTimeout());
+				discovered.block();
 			}
 			else {
 				discovered.subscribe((api) -> logger.info("CXone API endpoint discovered: " + api),

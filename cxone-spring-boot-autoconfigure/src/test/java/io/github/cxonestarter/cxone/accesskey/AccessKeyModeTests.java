@@ -24,6 +24,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.mock.env.MockEnvironment;
 
 import static io.github.cxonestarter.cxone.CxoneTestContexts.whoami;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,6 +38,9 @@ import static org.awaitility.Awaitility.await;
 class AccessKeyModeTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	private static final MockEnvironment ACCESS_KEY_MODE = new MockEnvironment().withProperty("cxone.auth-mode",
+			"access-key");
 
 	private static EmbeddedCxone issuer;
 
@@ -162,7 +166,7 @@ class AccessKeyModeTests {
 	void whenTheApplicationRegistrationIsWrongThenTheErrorPointsAtTheClientIdAndSecret() {
 		runner().withPropertyValues("cxone.client-secret=not-registered").run((context) -> {
 			assertThat(context).hasFailed();
-			FailureAnalysis analysis = new CxoneStartupFailureAnalyzer().analyze(context.getStartupFailure());
+			FailureAnalysis analysis = new CxoneStartupFailureAnalyzer(ACCESS_KEY_MODE).analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription()).contains("invalid_client", "application registration")
 				.doesNotContain("not-registered");
 		});
@@ -173,7 +177,7 @@ class AccessKeyModeTests {
 		issuer.failDiscoveryRequests(1, 503);
 		runner().run((context) -> {
 			assertThat(context).hasFailed();
-			FailureAnalysis analysis = new CxoneStartupFailureAnalyzer().analyze(context.getStartupFailure());
+			FailureAnalysis analysis = new CxoneStartupFailureAnalyzer(ACCESS_KEY_MODE).analyze(context.getStartupFailure());
 			assertThat(analysis.getDescription())
 				.contains(issuer.baseUrl() + EmbeddedCxone.OPENID_CONFIGURATION_PATH, "CXONE_ISSUER");
 			assertThat(analysis.getAction()).contains("cxone.discovery.fail-fast=false");
