@@ -15,9 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Mono;
 
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -47,11 +45,6 @@ class ApplicationPlumbingTests {
 
 	private static final String CANARY_KEY_SECRET = "canary+Access/Key==91c2";
 
-	// The authorization server used by other tests is on the classpath: keep it and its security out.
-	private static final String SECURITY = "org.springframework.boot.security.autoconfigure.";
-
-	private static final String AUTHORIZATION_SERVER = "org.springframework.boot.security.oauth2.server.authorization."
-			+ "autoconfigure.servlet.";
 
 	@Test
 	void whenRequestDetailsAreLoggedAndTheAppLogsEveryRequestThenNoSecretOrTokenIsLogged(CapturedOutput output) {
@@ -145,11 +138,7 @@ class ApplicationPlumbingTests {
 		return Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
 	}
 
-	@SpringBootConfiguration(proxyBeanMethods = false)
-	@EnableAutoConfiguration(excludeName = { SECURITY + "SecurityAutoConfiguration",
-			SECURITY + "UserDetailsServiceAutoConfiguration",
-			AUTHORIZATION_SERVER + "OAuth2AuthorizationServerAutoConfiguration",
-			AUTHORIZATION_SERVER + "OAuth2AuthorizationServerJwtAutoConfiguration" })
+	@CxoneTestApplication
 	static class LoggingApp {
 
 		private static final Log logger = LogFactory.getLog(LoggingApp.class);
@@ -165,11 +154,7 @@ class ApplicationPlumbingTests {
 
 	}
 
-	@SpringBootConfiguration(proxyBeanMethods = false)
-	@EnableAutoConfiguration(excludeName = { SECURITY + "SecurityAutoConfiguration",
-			SECURITY + "UserDetailsServiceAutoConfiguration",
-			AUTHORIZATION_SERVER + "OAuth2AuthorizationServerAutoConfiguration",
-			AUTHORIZATION_SERVER + "OAuth2AuthorizationServerJwtAutoConfiguration" })
+	@CxoneTestApplication
 	static class SingletonBuilderApp {
 
 		@Bean

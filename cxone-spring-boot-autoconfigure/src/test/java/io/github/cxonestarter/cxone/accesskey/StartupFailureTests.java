@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.github.cxonestarter.cxone.CxoneDiscoveryException;
+import io.github.cxonestarter.cxone.CxoneTestApplication;
 import io.github.cxonestarter.cxone.CxoneWebClient;
 import io.github.cxonestarter.cxone.test.EmbeddedCxone;
 import io.github.cxonestarter.cxone.test.EmbeddedCxoneExtension;
@@ -13,9 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.ApplicationRunner;
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -33,11 +32,6 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 @ExtendWith({ EmbeddedCxoneExtension.class, OutputCaptureExtension.class })
 class StartupFailureTests {
 
-	// The authorization server used by other tests is on the classpath: keep it and its security out.
-	private static final String SECURITY = "org.springframework.boot.security.autoconfigure.";
-
-	private static final String AUTHORIZATION_SERVER = "org.springframework.boot.security.oauth2.server.authorization."
-			+ "autoconfigure.servlet.";
 
 	private EmbeddedCxone cxone;
 
@@ -103,20 +97,12 @@ class StartupFailureTests {
 			.close();
 	}
 
-	@SpringBootConfiguration(proxyBeanMethods = false)
-	@EnableAutoConfiguration(excludeName = { SECURITY + "SecurityAutoConfiguration",
-			SECURITY + "UserDetailsServiceAutoConfiguration",
-			AUTHORIZATION_SERVER + "OAuth2AuthorizationServerAutoConfiguration",
-			AUTHORIZATION_SERVER + "OAuth2AuthorizationServerJwtAutoConfiguration" })
+	@CxoneTestApplication
 	static class App {
 
 	}
 
-	@SpringBootConfiguration(proxyBeanMethods = false)
-	@EnableAutoConfiguration(excludeName = { SECURITY + "SecurityAutoConfiguration",
-			SECURITY + "UserDetailsServiceAutoConfiguration",
-			AUTHORIZATION_SERVER + "OAuth2AuthorizationServerAutoConfiguration",
-			AUTHORIZATION_SERVER + "OAuth2AuthorizationServerJwtAutoConfiguration" })
+	@CxoneTestApplication
 	static class CallingApp {
 
 		@Bean

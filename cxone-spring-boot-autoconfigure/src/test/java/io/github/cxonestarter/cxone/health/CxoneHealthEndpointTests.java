@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.cxonestarter.cxone.CxoneTestContexts;
+import io.github.cxonestarter.cxone.CxoneTestApplication;
 import io.github.cxonestarter.cxone.CxoneWebClient;
 import io.github.cxonestarter.cxone.test.EmbeddedCxone;
 import io.github.cxonestarter.cxone.test.EmbeddedCxoneExtension;
@@ -16,9 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
 
-import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -41,11 +40,6 @@ class CxoneHealthEndpointTests {
 
 	private static final String CANARY_CLIENT = "canary-client";
 
-	// The authorization server used by other tests is on the classpath: keep it and its security out.
-	private static final String SECURITY = "org.springframework.boot.security.autoconfigure.";
-
-	private static final String AUTHORIZATION_SERVER = "org.springframework.boot.security.oauth2.server.authorization."
-			+ "autoconfigure.servlet.";
 
 	private EmbeddedCxone cxone;
 
@@ -241,14 +235,7 @@ class CxoneHealthEndpointTests {
 		return (Map<String, Object>) component.get("details");
 	}
 
-	@SpringBootConfiguration(proxyBeanMethods = false)
-	@EnableAutoConfiguration(excludeName = {
-			SECURITY + "SecurityAutoConfiguration", SECURITY + "UserDetailsServiceAutoConfiguration",
-			SECURITY + "web.servlet.ServletWebSecurityAutoConfiguration",
-			SECURITY + "web.servlet.SecurityFilterAutoConfiguration",
-			SECURITY + "actuate.web.servlet.ManagementWebSecurityAutoConfiguration",
-			AUTHORIZATION_SERVER + "OAuth2AuthorizationServerAutoConfiguration",
-			AUTHORIZATION_SERVER + "OAuth2AuthorizationServerJwtAutoConfiguration" })
+	@CxoneTestApplication
 	static class HealthApp {
 
 	}
