@@ -94,6 +94,8 @@ public class CxonePropertiesValidator {
 		requirePositive("cxone.token.refresh-skew", token.getRefreshSkew());
 		requirePositive("cxone.token.default-lifetime", token.getDefaultLifetime());
 		requirePositive("cxone.token.initial-backoff", token.getInitialBackoff());
+		requirePositive("cxone.token.timeout", token.getTimeout());
+		requirePositive("cxone.token.refusal-backoff", token.getRefusalBackoff());
 		if (token.getMaxAttempts() < 1) {
 			problem("cxone.token.max-attempts", "is " + token.getMaxAttempts() + "; it must be at least 1, like 3");
 		}
@@ -102,6 +104,10 @@ public class CxonePropertiesValidator {
 		if (properties.getHttp().getMaxConnections() < 1) {
 			problem("cxone.http.max-connections",
 					"is " + properties.getHttp().getMaxConnections() + "; it must be at least 1, like 100");
+		}
+		if (properties.getHttp().getMaxReplayBodySize().isNegative()) {
+			problem("cxone.http.max-replay-body-size", "is " + properties.getHttp().getMaxReplayBodySize()
+					+ "; it must be a size of zero or more, like 1MB");
 		}
 		CxoneProperties.Retry retry = properties.getRetry();
 		if (retry.getMaxAttempts() < 1) {

@@ -47,14 +47,15 @@ public class CxoneStartupFailureAnalyzer extends AbstractFailureAnalyzer<CxoneEx
 							+ "to the first call to CXone.",
 					cause);
 		}
-		if (!this.accessKeyMode) {
+		boolean discovery = cause instanceof CxoneDiscoveryException;
+		if (!this.accessKeyMode || !(discovery || cause instanceof CxoneTokenException)) {
 			return new FailureAnalysis("A call to CXone failed while the application was starting: " + cause.getMessage(),
-					"Fix the cause named above. The starter makes no call at start-up in client-credentials mode: "
-							+ "this call came from the application's own start-up code.",
+					"Fix the cause named above. This call came from the application's own start-up code: the starter "
+							+ "calls CXone at start-up only for access-key discovery, which fails with a discovery "
+							+ "or token error.",
 					cause);
 		}
-		boolean unreachable = cause instanceof CxoneDiscoveryException
-				|| (cause instanceof CxoneTokenException token && token.isTransient());
+		boolean unreachable = discovery || ((CxoneTokenException) cause).isTransient();
 		return new FailureAnalysis(
 				(unreachable ? "CXone could not be reached at start-up: " : "CXone's answer at start-up was not usable: ")
 						+ cause.getMessage(),

@@ -69,6 +69,10 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 
 	private volatile Instant nextReplacement = Instant.MIN;
 
+	private final AtomicReference<String> lastRefused = new AtomicReference<>();
+
+	private volatile String unconfirmedReplacement;
+
 	/**
 	 * Create a new instance.
 	 * @param clientManager Spring Security's manager, whose provider treats a token as
@@ -155,24 +159,37 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 			if (now.isBefore(this.nextReplacement)) {
 				return Mono.empty();
 			}
+			if (refused.getTokenValue().equals(this.unconfirmedReplacement)) {
+				// It replaced a refused token, and the API refused it before accepting it anywhere.
+				refusedAgain(refused);
+				return Mono.empty();
+			}
+			// The flight first, then the refused token out of memory: a caller arriving in between
+			// joins this flight instead of starting one that would load the refused token from the store.
+			Mono<OAuth2AuthorizedClient> replacement = fetchShared(refused);
 			if (held != null && sameToken(held.getAccessToken(), refused) && this.current.compareAndSet(held, null)) {
 				this.listener.tokenEvicted();
 			}
-			return fetchShared(refused).publishOn(Schedulers.parallel());
+			return replacement.publishOn(Schedulers.parallel());
 		});
 	}
 
 	/**
 	 * Record that the API refused a token that had just replaced a refused one: the API
-	 * refuses even new tokens, so refused tokens are not replaced again for a growing
-	 * wait.
+	 * refuses even new tokens, so refused tokens are not replaced again for a wait that
+	 * doubles with each new token refused (callers refused with the same token count once).
 	 * @param token the new token the API refused
 	 * @return how long refused tokens are not replaced
 	 */
 	public Duration refusedAgain(OAuth2AccessToken token) {
+		if (token.getTokenValue().equals(this.lastRefused.getAndSet(token.getTokenValue()))) {
+			return replacementBackoff();
+		}
 		int refusals = this.refusalStreak.incrementAndGet();
 		Duration wait = Duration.ofMillis(this.refusalBackoff.apply(refusals));
 		this.nextReplacement = this.clock.instant().plus(wait);
+		// Judged: once the wait is over, it is replaced like any refused token.
+		this.unconfirmedReplacement = null;
 		logger.warn("CXone's API refused a new token (" + refusals + " time(s) in a row); refused tokens are not "
 				+ "replaced for " + wait.toMillis() + " ms, and calls fail at once with a 401 meanwhile");
 		return wait;
@@ -188,10 +205,24 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 	}
 
 	/**
-	 * Record that the API accepted a token, which ends any backoff of
-	 * {@link #refusedAgain}.
+	 * Record that the API accepted a token. Only a token that replaced a refused one and
+	 * has not been accepted yet is of interest: once accepted, it is a token like any other,
+	 * and replaced when refused.
+	 * @param token the token the API accepted
 	 */
-	public void accepted() {
+	public void accepted(OAuth2AccessToken token) {
+		String unconfirmed = this.unconfirmedReplacement;
+		if (unconfirmed != null && unconfirmed.equals(token.getTokenValue())) {
+			this.unconfirmedReplacement = null;
+		}
+	}
+
+	/**
+	 * Record that the API accepted a token that replaced a refused one: replacing helped,
+	 * so the wait of {@link #refusedAgain} starts from the beginning next time. (A token
+	 * that other endpoints accept says nothing: a 401 may be one endpoint's.)
+	 */
+	public void replacementAccepted() {
 		if (this.refusalStreak.get() != 0) {
 			this.refusalStreak.set(0);
 			this.nextReplacement = Instant.MIN;
@@ -244,7 +275,8 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 		// Removing the refused token inside the flight makes load-then-remove one step with
 		// the flight's own save: no other token request of this manager can run in between.
 		Mono<OAuth2AuthorizedClient> request = Mono.defer(this::requestToken);
-		Mono<OAuth2AuthorizedClient> flight = ((refused != null) ? removeStored(refused).then(request) : request)
+		Mono<OAuth2AuthorizedClient> flight = ((refused != null) ? removeStored(refused).then(request)
+			.doOnNext((client) -> this.unconfirmedReplacement = client.getAccessToken().getTokenValue()) : request)
 			// Cleared before the error reaches waiters, so that a caller woken by it starts afresh.
 			.doOnError((ex) -> this.inFlight.compareAndSet(self.get(), null))
 			.doFinally((signal) -> this.inFlight.compareAndSet(self.get(), null))

@@ -103,7 +103,7 @@ public class CxoneAuthorizationFilter implements ExchangeFilterFunction {
 	private Mono<ClientResponse> authorized(ClientRequest request, ExchangeFunction next) {
 		return this.tokens.authorize().flatMap((client) -> send(request, next, client).flatMap((response) -> {
 			if (response.statusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
-				this.tokens.accepted();
+				this.tokens.accepted(client.getAccessToken());
 				return checked(response, request, client);
 			}
 			return response.releaseBody().then(replayed(request, next, client.getAccessToken()));
@@ -118,24 +118,25 @@ public class CxoneAuthorizationFilter implements ExchangeFilterFunction {
 		String notReplayable = ReplayableBody.whyNotReplayable(request);
 		if (notReplayable != null) {
 			return this.tokens.replaceRefused(refused)
-				.then(Mono.error(() -> refusal(request, "The token was dropped, but the request was not sent again, "
-						+ "because " + notReplayable + ". Send it again yourself.")));
+				.then(Mono.error(() -> refusal(request,
+						"The request was not sent again, because " + notReplayable + ". Send it again yourself.")));
 		}
 		return this.tokens.replaceRefused(refused)
 			.switchIfEmpty(Mono.error(() -> refusal(request, "CXone refused a new token moments ago too, so the "
 					+ "starter did not fetch another one; it tries again in "
-					+ this.tokens.replacementBackoff().toSeconds() + "s, and calls fail at once until then. "
+					+ RetryAfter.describe(this.tokens.replacementBackoff()) + ", and calls fail at once until then. "
 					+ PERSISTING_CAUSES)))
 			.flatMap((fresh) -> send(request, next, fresh).flatMap((replayed) -> {
 				if (replayed.statusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
-					this.tokens.accepted();
+					this.tokens.replacementAccepted();
+					this.tokens.accepted(fresh.getAccessToken());
 					return checked(replayed, request, fresh);
 				}
 				Duration wait = this.tokens.refusedAgain(fresh.getAccessToken());
 				return replayed.releaseBody()
 					.then(Mono.error(() -> refusal(request, "It refused it twice: once with the cached token and "
 							+ "once with a new one, so the API does not accept this application's tokens; no new "
-							+ "token is fetched for " + wait.toSeconds() + "s, and calls fail at once until then. "
+							+ "token is fetched for " + RetryAfter.describe(wait) + ", and calls fail at once until then. "
 							+ PERSISTING_CAUSES)));
 			}));
 	}

@@ -118,8 +118,10 @@ public class CxoneRetryFilter implements ExchangeFilterFunction {
 			attempts.incrementAndGet();
 			return next.exchange(request);
 		})
+			// The application's own body publisher failing is its error, passed on as it is.
 			.onErrorMap(WebClientRequestException.class,
-					(ex) -> anyFailure ? new RetryableFailure(0, null, null, null, notReplayed(request), ex) : ex)
+					(ex) -> (anyFailure && !ReplayableBody.failedToProduce(request))
+							? new RetryableFailure(0, null, null, null, notReplayed(request), ex) : ex)
 			.flatMap((response) -> classify(request, response, anyFailure));
 		// Most calls succeed at once and need none of Resilience4j's retry machinery; after a
 		// failure Resilience4j takes over, with that failure as its first attempt, so that it

@@ -2,6 +2,7 @@ package io.github.cxonestarter.cxone.web;
 
 import java.util.Arrays;
 
+import io.github.cxonestarter.cxone.CxoneFailures;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -10,7 +11,6 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.client.reactive.ClientHttpRequest;
 import org.springframework.http.client.reactive.ClientHttpRequestDecorator;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.BodyInserter;
 import org.springframework.web.reactive.function.client.ClientRequest;
 
@@ -43,6 +43,8 @@ final class ReplayableBody implements BodyInserter<Object, ClientHttpRequest> {
 
 	private String contentType;
 
+	private volatile Throwable failure;
+
 	ReplayableBody(BodyInserter<?, ? super ClientHttpRequest> inserter, long maxSize) {
 		this.inserter = inserter;
 		this.maxSize = maxSize;
@@ -59,11 +61,24 @@ final class ReplayableBody implements BodyInserter<Object, ClientHttpRequest> {
 			return null;
 		}
 		return switch (body.state) {
-			case KEPT -> null;
-			case TOO_LARGE -> "its body is larger than cxone.http.max-replay-body-size ("
-					+ DataSize.ofBytes(body.maxSize).toKilobytes() + " KB), so it was sent once and not kept to send again";
-			default -> "its body was not sent in full by the first attempt, so it cannot be sent again";
+			// Not produced yet (the connection failed first): the next attempt produces it.
+			case NOT_SENT, KEPT -> null;
+			case TOO_LARGE -> "its body is larger than cxone.http.max-replay-body-size (" + body.maxSize
+					+ " bytes), so it was sent once and not kept to send again";
+			case SENDING -> (body.failure != null)
+					? "its body could not be produced (" + CxoneFailures.rootCause(body.failure) + ")"
+					: "its body was not sent in full by the first attempt, so it cannot be sent again";
 		};
+	}
+
+	/**
+	 * Return whether the given request's body publisher failed: the application's own
+	 * error, not CXone's and not the network's.
+	 * @param request the request
+	 * @return whether producing the body failed
+	 */
+	static boolean failedToProduce(ClientRequest request) {
+		return request.body() instanceof ReplayableBody body && body.failure != null;
 	}
 
 	@Override
@@ -71,7 +86,7 @@ final class ReplayableBody implements BodyInserter<Object, ClientHttpRequest> {
 		synchronized (this) {
 			if (this.state == State.NOT_SENT) {
 				this.state = State.SENDING;
-				return this.inserter.insert(new Capturing(request), context);
+				return this.inserter.insert(new Capturing(request), context).doOnError(this::failed);
 			}
 		}
 		if (this.state != State.KEPT) {
@@ -115,6 +130,10 @@ final class ReplayableBody implements BodyInserter<Object, ClientHttpRequest> {
 		}
 	}
 
+	private void failed(Throwable ex) {
+		this.failure = ex;
+	}
+
 	private synchronized void started(HttpHeaders headers, boolean written) {
 		this.written = written;
 		this.contentType = headers.getFirst(HttpHeaders.CONTENT_TYPE);
@@ -137,15 +156,25 @@ final class ReplayableBody implements BodyInserter<Object, ClientHttpRequest> {
 		@Override
 		public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
 			started(getHeaders(), true);
-			return super.writeWith(Flux.from(body).doOnNext(ReplayableBody.this::keep).doOnComplete(ReplayableBody.this::sent));
+			if (body instanceof Mono<? extends DataBuffer> single) {
+				// Still a Mono, so that a single buffer keeps its Content-Length framing.
+				return super.writeWith(single.doOnNext(ReplayableBody.this::keep)
+					.doOnSuccess((buffer) -> sent())
+					.doOnError(ReplayableBody.this::failed));
+			}
+			return super.writeWith(Flux.from(body)
+				.doOnNext(ReplayableBody.this::keep)
+				.doOnComplete(ReplayableBody.this::sent)
+				.doOnError(ReplayableBody.this::failed));
 		}
 
 		@Override
 		public Mono<Void> writeAndFlushWith(Publisher<? extends Publisher<? extends DataBuffer>> body) {
 			started(getHeaders(), true);
+			// Kept only once the whole write is done: the outer publisher completes before its parts are read.
 			return super.writeAndFlushWith(Flux.from(body)
-				.map((part) -> Flux.from(part).doOnNext(ReplayableBody.this::keep))
-				.doOnComplete(ReplayableBody.this::sent));
+				.map((part) -> Flux.from(part).doOnNext(ReplayableBody.this::keep).doOnError(ReplayableBody.this::failed)))
+				.doOnSuccess((done) -> sent());
 		}
 
 		@Override

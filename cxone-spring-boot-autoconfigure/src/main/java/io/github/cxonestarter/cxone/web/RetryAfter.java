@@ -70,7 +70,12 @@ public final class RetryAfter {
 		String stripped = value.strip();
 		if (SECONDS.matcher(stripped).matches()) {
 			int point = stripped.indexOf('.');
-			if (((point < 0) ? stripped.length() : point) > MAX_SECONDS_DIGITS) {
+			int integerEnd = (point < 0) ? stripped.length() : point;
+			int firstSignificant = 0;
+			while (firstSignificant < integerEnd - 1 && stripped.charAt(firstSignificant) == '0') {
+				firstSignificant++;
+			}
+			if (integerEnd - firstSignificant > MAX_SECONDS_DIGITS) {
 				return UNBOUNDED;
 			}
 			long millis = new BigDecimal(stripped).movePointRight(3).setScale(0, RoundingMode.CEILING).longValueExact();

@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.github.cxonestarter.cxone.CxoneApiException;
 import io.github.cxonestarter.cxone.CxoneDiscoveryException;
 import io.github.cxonestarter.cxone.CxoneTestApplication;
 import io.github.cxonestarter.cxone.CxoneWebClient;
+import io.github.cxonestarter.cxone.autoconfigure.CxoneStartupFailureAnalyzer;
 import io.github.cxonestarter.cxone.test.EmbeddedCxone;
 import io.github.cxonestarter.cxone.test.EmbeddedCxoneExtension;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,7 +20,9 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.context.annotation.Bean;
+import org.springframework.mock.env.MockEnvironment;
 
 import static io.github.cxonestarter.cxone.CxoneTestContexts.whoami;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -87,6 +91,18 @@ class StartupFailureTests {
 		assertThat(output.getAll()).contains("A call to CXone failed while the application was starting",
 				"application's own start-up code")
 			.doesNotContain("cxone.discovery.fail-fast");
+	}
+
+	@Test
+	void whenTheApplicationsOwnStartupCallFailsInAccessKeyModeThenTheReportDoesNotAdviseSkippingDiscovery() {
+		MockEnvironment accessKeyMode = new MockEnvironment().withProperty("cxone.auth-mode", "ACCESS_KEY");
+		FailureAnalysis analysis = new CxoneStartupFailureAnalyzer(accessKeyMode).analyze(new IllegalStateException(
+				"Failed to execute ApplicationRunner", new CxoneApiException("CXone answered 500", 500, "", null, 1, null)));
+		assertThat(analysis.getDescription()).startsWith("A call to CXone failed while the application was starting");
+		assertThat(analysis.getAction()).contains("application's own start-up code").doesNotContain("fail-fast=false");
+		FailureAnalysis discovery = new CxoneStartupFailureAnalyzer(accessKeyMode)
+			.analyze(new CxoneDiscoveryException("https://issuer.invalid", "unreachable", null));
+		assertThat(discovery.getAction()).contains("cxone.discovery.fail-fast=false");
 	}
 
 	private static void start(Class<?> app, String... properties) {

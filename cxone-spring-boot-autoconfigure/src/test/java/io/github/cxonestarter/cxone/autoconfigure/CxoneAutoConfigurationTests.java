@@ -232,7 +232,8 @@ class CxoneAutoConfigurationTests {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "cxone.token.refresh-skew=0s", "cxone.token.default-lifetime=-5s",
-			"cxone.http.connect-timeout=0ms", "cxone.http.response-timeout=-1s", "cxone.token.initial-backoff=0s" })
+			"cxone.http.connect-timeout=0ms", "cxone.http.response-timeout=-1s", "cxone.token.initial-backoff=0s",
+			"cxone.token.timeout=0s", "cxone.token.refusal-backoff=0s" })
 	void whenADurationIsNotPositiveThenStartupFails(String property) {
 		String name = property.substring(0, property.indexOf('='));
 		this.contextRunner.withPropertyValues(this.credentials)

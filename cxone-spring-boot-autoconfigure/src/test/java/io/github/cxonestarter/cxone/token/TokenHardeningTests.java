@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.cxonestarter.cxone.CxoneAuthenticationException;
 import io.github.cxonestarter.cxone.CxoneTestContexts;
@@ -103,6 +104,80 @@ class TokenHardeningTests {
 				.until(() -> whoami(client).map((body) -> true).onErrorReturn(false).block(TIMEOUT));
 			assertThat(cxone.tokenRequestCount()).isEqualTo(3);
 		});
+	}
+
+	@Test
+	void whenManyCallersMeetAPersisting401AtOnceThenTheBackoffDoublesOnceNotOncePerCaller() {
+		runner().withPropertyValues("cxone.token.refusal-backoff=2s").run((context) -> {
+			CxoneWebClient client = context.getBean(CxoneWebClient.class);
+			whoami(client).block(TIMEOUT);
+			cxone.refuseTokens(true);
+			List<Throwable> failures = Flux.range(0, 20)
+				.flatMap((i) -> whoami(client).then(Mono.<Throwable>empty()).onErrorResume(Mono::just), 20)
+				.collectList()
+				.block(TIMEOUT);
+			assertThat(failures).hasSize(20).allSatisfy((failure) -> assertThat(failure)
+				.isInstanceOf(CxoneAuthenticationException.class));
+			// One new token refused: the first wait, not 64 times it.
+			assertThat(context.getBean(CxoneTokenManager.class).replacementBackoff())
+				.isLessThanOrEqualTo(Duration.ofSeconds(2));
+			assertThat(cxone.tokenRequestCount()).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void whenOneEndpointKeepsAnswering401WhileOthersAcceptTheTokenThenTokenRequestsStayBounded() {
+		String refusing = EmbeddedCxone.ECHO_PREFIX + "/refusing";
+		runner().withPropertyValues("cxone.token.refusal-backoff=60s").run((context) -> {
+			CxoneWebClient client = context.getBean(CxoneWebClient.class);
+			cxone.enqueueApiFaults(refusing, 40, 401, null);
+			for (int i = 0; i < 20; i++) {
+				assertThatExceptionOfType(CxoneAuthenticationException.class).isThrownBy(
+						() -> client.get().uri(refusing).retrieve().bodyToMono(String.class).block(TIMEOUT));
+				assertThat(whoami(client).block(TIMEOUT)).contains("Embedded CXone API Key");
+			}
+			assertThat(cxone.tokenRequestCount()).isLessThanOrEqualTo(2);
+		});
+	}
+
+	@Test
+	void whenACallerArrivesWhileARefusedTokenIsBeingReplacedThenItGetsTheNewTokenNotTheRefusedOne() {
+		ClientRegistration registration = ClientRegistration.withRegistrationId(CxoneAutoConfiguration.REGISTRATION_ID)
+			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+			.clientId(EmbeddedCxone.CLIENT_ID)
+			.tokenUri(cxone.tokenUri())
+			.build();
+		ReactiveOAuth2AuthorizedClientService memory = new InMemoryReactiveOAuth2AuthorizedClientService(
+				new InMemoryReactiveClientRegistrationRepository(registration));
+		// An application's store backed by a database: a read takes a while.
+		ReactiveOAuth2AuthorizedClientService slowStore = new SlowStore(memory);
+		AtomicReference<CxoneTokenManager> manager = new AtomicReference<>();
+		AtomicBoolean armed = new AtomicBoolean();
+		// Another caller, arriving right as the refused token leaves memory.
+		TokenEventListener otherCaller = new TokenEventListener() {
+
+			@Override
+			public void tokenEvicted() {
+				if (armed.compareAndSet(true, false)) {
+					manager.get().authorize().subscribe();
+				}
+			}
+
+		};
+		runner().withBean("cxoneAuthorizedClientService", ReactiveOAuth2AuthorizedClientService.class, () -> slowStore)
+			.withBean(TokenEventListener.class, () -> otherCaller)
+			.run((context) -> {
+				manager.set(context.getBean(CxoneTokenManager.class));
+				CxoneWebClient client = context.getBean(CxoneWebClient.class);
+				whoami(client).block(TIMEOUT);
+				String refused = manager.get().peek().getTokenValue();
+				cxone.revokeAllTokens();
+				armed.set(true);
+				assertThat(whoami(client).block(TIMEOUT)).contains("Embedded CXone API Key");
+				assertThat(armed).isFalse();
+				assertThat(manager.get().peek().getTokenValue()).isNotEqualTo(refused);
+				assertThat(cxone.tokenRequestCount()).isEqualTo(2);
+			});
 	}
 
 	@Test
@@ -204,6 +279,34 @@ class TokenHardeningTests {
 					.isEqualTo(context.getBean(CxoneTokenManager.class).peek().getTokenValue());
 				assertThat(cxone.tokenRequestCount()).isEqualTo(2);
 			});
+	}
+
+	/**
+	 * An application's token store whose reads take 200 ms.
+	 */
+	static class SlowStore implements ReactiveOAuth2AuthorizedClientService {
+
+		private final ReactiveOAuth2AuthorizedClientService delegate;
+
+		SlowStore(ReactiveOAuth2AuthorizedClientService delegate) {
+			this.delegate = delegate;
+		}
+
+		@Override
+		public <T extends OAuth2AuthorizedClient> Mono<T> loadAuthorizedClient(String registrationId, String principal) {
+			return Mono.delay(Duration.ofMillis(200)).then(this.delegate.loadAuthorizedClient(registrationId, principal));
+		}
+
+		@Override
+		public Mono<Void> saveAuthorizedClient(OAuth2AuthorizedClient client, Authentication principal) {
+			return this.delegate.saveAuthorizedClient(client, principal);
+		}
+
+		@Override
+		public Mono<Void> removeAuthorizedClient(String registrationId, String principal) {
+			return this.delegate.removeAuthorizedClient(registrationId, principal);
+		}
+
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.github.cxonestarter.cxone.CxoneApiException;
 import io.github.cxonestarter.cxone.CxoneAuthenticationException;
 import io.github.cxonestarter.cxone.CxoneRateLimitException;
 import io.github.cxonestarter.cxone.CxoneTestContexts;
@@ -24,8 +25,10 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.reactive.ClientHttpRequest;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.BodyInserter;
@@ -33,6 +36,7 @@ import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
@@ -139,7 +143,7 @@ class RequestBodyReplayTests {
 				.isThrownBy(() -> context.getBean(CxoneWebClient.class).post().uri(PATH)
 					.contentType(MediaType.APPLICATION_JSON).bodyValue(large).retrieve().bodyToMono(String.class)
 					.block(TIMEOUT))
-				.withMessageContaining("cxone.http.max-replay-body-size (1 KB)")
+				.withMessageContaining("cxone.http.max-replay-body-size (1024 bytes)")
 				.withMessageContaining("not retried");
 			assertThat(cxone.apiRequests()).singleElement()
 				.satisfies((request) -> assertThat(request.body()).isEqualTo(large));
@@ -168,6 +172,77 @@ class RequestBodyReplayTests {
 			context.getBean(CxoneWebClient.class).post().uri(PATH).contentType(MediaType.APPLICATION_JSON)
 				.bodyValue(body).retrieve().bodyToMono(String.class).block(TIMEOUT);
 			assertThat(cxone.apiRequests()).extracting(RecordedRequest::body).containsExactly(body, body);
+		});
+	}
+
+	@Test
+	void whenABodyIsWrittenAndFlushedInPartsThenTheRetrySendsEveryPart() {
+		runner().run((context) -> {
+			BodyInserter<Object, ClientHttpRequest> parts = (request, inserterContext) -> {
+				request.getHeaders().setContentType(MediaType.TEXT_PLAIN);
+				// The outer publisher completes before its slow parts are read.
+				return request.writeAndFlushWith(Flux.just("part-one;", "part-two;", "part-three")
+					.map((part) -> Flux.just(part)
+						.delayElements(Duration.ofMillis(30))
+						.map((text) -> request.bufferFactory().wrap(text.getBytes(StandardCharsets.UTF_8)))));
+			};
+			cxone.enqueueApiFaults(PATH, 1, 429, "0");
+			context.getBean(CxoneWebClient.class).post().uri(PATH).body(parts).retrieve().bodyToMono(String.class)
+				.block(TIMEOUT);
+			assertThat(cxone.apiRequests()).extracting(RecordedRequest::status).containsExactly(429, 200);
+			assertThat(cxone.apiRequests()).extracting(RecordedRequest::body)
+				.containsOnly("part-one;part-two;part-three");
+		});
+	}
+
+	@Test
+	void whenASingleBufferIsTheBodyThenEveryAttemptIsFramedWithContentLength() {
+		runner().run((context) -> {
+			Mono<DataBuffer> single = Mono.fromSupplier(
+					() -> DefaultDataBufferFactory.sharedInstance.wrap("abc".getBytes(StandardCharsets.UTF_8)));
+			cxone.enqueueApiFaults(PATH, 1, 429, "0");
+			context.getBean(CxoneWebClient.class).post().uri(PATH).contentType(MediaType.APPLICATION_OCTET_STREAM)
+				.body(BodyInserters.fromDataBuffers(single)).retrieve().bodyToMono(String.class).block(TIMEOUT);
+			assertThat(cxone.apiRequests()).allSatisfy((request) -> {
+				assertThat(request.header("content-length")).isEqualTo("3");
+				assertThat(request.header("transfer-encoding")).isNull();
+				assertThat(request.body()).isEqualTo("abc");
+			});
+		});
+	}
+
+	@Test
+	void whenThePutOfABodyCannotConnectThenItIsRetriedLikeOneWithoutABodyAndTheBodyIsNeverProduced() {
+		EmbeddedCxone closed = EmbeddedCxone.start();
+		String baseUrl = closed.baseUrl();
+		closed.close();
+		AtomicInteger produced = new AtomicInteger();
+		runner().withPropertyValues("cxone.base-url=" + baseUrl).run((context) -> {
+			Mono<String> body = Mono.fromCallable(() -> "{\"n\":" + produced.incrementAndGet() + "}");
+			assertThatExceptionOfType(CxoneApiException.class)
+				.isThrownBy(() -> context.getBean(CxoneWebClient.class).put().uri(PATH)
+					.contentType(MediaType.APPLICATION_JSON).body(body, String.class).retrieve().bodyToMono(String.class)
+					.block(TIMEOUT))
+				.satisfies((ex) -> assertThat(ex.getAttempts()).isEqualTo(4));
+			assertThat(produced).hasValue(0);
+		});
+	}
+
+	@Test
+	void whenTheApplicationsBodyPublisherFailsThenItsOwnErrorIsPassedOnAndNotRetried() {
+		AtomicInteger subscriptions = new AtomicInteger();
+		runner().run((context) -> {
+			Mono<String> failing = Mono.<String>error(new IllegalStateException("the order store is down"))
+				.doOnSubscribe((subscription) -> subscriptions.incrementAndGet());
+			assertThatException()
+				.isThrownBy(() -> context.getBean(CxoneWebClient.class).put().uri(PATH)
+					.contentType(MediaType.APPLICATION_JSON).body(failing, String.class).retrieve()
+					.bodyToMono(String.class).block(TIMEOUT))
+				.isNotInstanceOf(CxoneApiException.class)
+				.havingRootCause()
+				.isInstanceOf(IllegalStateException.class)
+				.withMessage("the order store is down");
+			assertThat(subscriptions).hasValue(1);
 		});
 	}
 

@@ -36,6 +36,12 @@ class RetryAfterTests {
 		assertThat(RetryAfter.parse("0.0001", NOW)).isEqualTo(Duration.ofMillis(1));
 	}
 
+	@Test
+	void whenTheValueHasLeadingZerosThenTheyDoNotCountAsDigits() {
+		assertThat(RetryAfter.parse("0000000000000000001", NOW)).isEqualTo(Duration.ofSeconds(1));
+		assertThat(RetryAfter.parse("00000000000000000000.5", NOW)).isEqualTo(Duration.ofMillis(500));
+	}
+
 	@ParameterizedTest
 	@ValueSource(strings = { "99999999999999999999", "9223372036854775808", "1000000000000000000000000.5",
 			"9999999999999999" })
@@ -70,6 +76,7 @@ class RetryAfterTests {
 	void whenAWaitIsDescribedThenItReadsAsSeconds() {
 		assertThat(RetryAfter.describe(Duration.ofSeconds(60))).isEqualTo("60s");
 		assertThat(RetryAfter.describe(Duration.ofMillis(1500))).isEqualTo("1.5s");
+		assertThat(RetryAfter.describe(Duration.ofMillis(250))).isEqualTo("0.25s");
 		assertThat(RetryAfter.describe(RetryAfter.UNBOUNDED)).isEqualTo("longer than can be counted");
 	}
 
