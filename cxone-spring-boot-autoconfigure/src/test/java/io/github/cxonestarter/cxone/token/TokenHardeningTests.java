@@ -15,6 +15,8 @@ import io.github.cxonestarter.cxone.CxoneTestContexts;
 import io.github.cxonestarter.cxone.CxoneTokenException;
 import io.github.cxonestarter.cxone.CxoneWebClient;
 import io.github.cxonestarter.cxone.autoconfigure.CxoneAutoConfiguration;
+import io.github.cxonestarter.cxone.autoconfigure.CxoneHealthContributorAutoConfiguration;
+import io.github.cxonestarter.cxone.health.CxoneHealthIndicator;
 import io.github.cxonestarter.cxone.test.EmbeddedCxone;
 import io.github.cxonestarter.cxone.test.EmbeddedCxoneExtension;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,6 +26,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
@@ -84,6 +89,23 @@ class TokenHardeningTests {
 			assertThat(whoami(client).block(TIMEOUT)).contains("Embedded CXone API Key");
 			assertThat(cxone.tokenRequestCount()).isLessThanOrEqualTo(2);
 		});
+	}
+
+	@Test
+	void whenTheApiRefusesEveryTokenThenHealthIsDownWithTheCausesAndProbesDoNotFetchTokens() {
+		runner().withConfiguration(AutoConfigurations.of(CxoneHealthContributorAutoConfiguration.class))
+			.withPropertyValues("cxone.token.refusal-backoff=60s", "cxone.health.cache-ttl=1ms")
+			.run((context) -> {
+				CxoneHealthIndicator health = context.getBean(CxoneHealthIndicator.class);
+				cxone.refuseTokens(true);
+				for (int i = 0; i < 10; i++) {
+					Health probe = health.health().block(TIMEOUT);
+					assertThat(probe.getStatus()).isEqualTo(Status.DOWN);
+					assertThat((String) probe.getDetails().get("error")).contains("401 Unauthorized", "API user");
+					Thread.sleep(5);
+				}
+				assertThat(cxone.tokenRequestCount()).isLessThanOrEqualTo(2);
+			});
 	}
 
 	@Test
