@@ -182,7 +182,11 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 	 * @return how long refused tokens are not replaced
 	 */
 	public Duration refusedAgain(OAuth2AccessToken token) {
-		if (token.getTokenValue().equals(this.lastRefused.getAndSet(token.getTokenValue()))) {
+		OAuth2AuthorizedClient held = this.current.get();
+		boolean stale = (held == null || !sameToken(held.getAccessToken(), token))
+				&& !token.getTokenValue().equals(this.unconfirmedReplacement);
+		// A late answer about an older token, or another caller's answer about this one: counted already.
+		if (stale || token.getTokenValue().equals(this.lastRefused.getAndSet(token.getTokenValue()))) {
 			return replacementBackoff();
 		}
 		int refusals = this.refusalStreak.incrementAndGet();
@@ -205,9 +209,11 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 	}
 
 	/**
-	 * Record that the API accepted a token. Only a token that replaced a refused one and
-	 * has not been accepted yet is of interest: once accepted, it is a token like any other,
-	 * and replaced when refused.
+	 * Record that the API accepted a token: it answered with anything but 401, 429 or a
+	 * server error (which a gateway may send without looking at the token). A token that
+	 * replaced a refused one is a token like any other from then on, and replaced when
+	 * refused; and once the wait of {@link #refusedAgain} is over, it starts from the
+	 * beginning the next time.
 	 * @param token the token the API accepted
 	 */
 	public void accepted(OAuth2AccessToken token) {
@@ -215,12 +221,14 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 		if (unconfirmed != null && unconfirmed.equals(token.getTokenValue())) {
 			this.unconfirmedReplacement = null;
 		}
+		if (this.refusalStreak.get() != 0 && !this.clock.instant().isBefore(this.nextReplacement)) {
+			replacementAccepted();
+		}
 	}
 
 	/**
 	 * Record that the API accepted a token that replaced a refused one: replacing helped,
-	 * so the wait of {@link #refusedAgain} starts from the beginning next time. (A token
-	 * that other endpoints accept says nothing: a 401 may be one endpoint's.)
+	 * so the wait of {@link #refusedAgain} starts from the beginning next time.
 	 */
 	public void replacementAccepted() {
 		if (this.refusalStreak.get() != 0) {

@@ -103,7 +103,9 @@ public class CxoneAuthorizationFilter implements ExchangeFilterFunction {
 	private Mono<ClientResponse> authorized(ClientRequest request, ExchangeFunction next) {
 		return this.tokens.authorize().flatMap((client) -> send(request, next, client).flatMap((response) -> {
 			if (response.statusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
-				this.tokens.accepted(client.getAccessToken());
+				if (authenticated(response)) {
+					this.tokens.accepted(client.getAccessToken());
+				}
 				return checked(response, request, client);
 			}
 			return response.releaseBody().then(replayed(request, next, client.getAccessToken()));
@@ -128,8 +130,10 @@ public class CxoneAuthorizationFilter implements ExchangeFilterFunction {
 					+ PERSISTING_CAUSES)))
 			.flatMap((fresh) -> send(request, next, fresh).flatMap((replayed) -> {
 				if (replayed.statusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
-					this.tokens.replacementAccepted();
-					this.tokens.accepted(fresh.getAccessToken());
+					if (authenticated(replayed)) {
+						this.tokens.replacementAccepted();
+						this.tokens.accepted(fresh.getAccessToken());
+					}
 					return checked(replayed, request, fresh);
 				}
 				Duration wait = this.tokens.refusedAgain(fresh.getAccessToken());
@@ -139,6 +143,16 @@ public class CxoneAuthorizationFilter implements ExchangeFilterFunction {
 							+ "token is fetched for " + RetryAfter.describe(wait) + ", and calls fail at once until then. "
 							+ PERSISTING_CAUSES)));
 			}));
+	}
+
+	/**
+	 * Return whether an answer shows that the token passed: not a 401, and not a 429 or a
+	 * server error, which a gateway may send without looking at the token.
+	 */
+	private static boolean authenticated(ClientResponse response) {
+		int status = response.statusCode().value();
+		return status != HttpStatus.UNAUTHORIZED.value() && status != HttpStatus.TOO_MANY_REQUESTS.value()
+				&& status < 500;
 	}
 
 	private static CxoneAuthenticationException refusal(ClientRequest request, String what) {

@@ -93,7 +93,8 @@ final class ReplayableBody implements BodyInserter<Object, ClientHttpRequest> {
 			return Mono.error(new IllegalStateException("The request body cannot be sent again"));
 		}
 		HttpHeaders headers = request.getHeaders();
-		if (this.contentType != null && headers.getContentType() == null) {
+		// As the first attempt sent it: a multipart body's boundary is added by its writer.
+		if (this.contentType != null) {
 			headers.set(HttpHeaders.CONTENT_TYPE, this.contentType);
 		}
 		if (!this.written) {

@@ -163,6 +163,43 @@ class TokenHardeningTests {
 	}
 
 	@Test
+	void whenCxoneRecoversBetweenIncidentsThenEachIncidentStartsFromTheFirstWait() throws InterruptedException {
+		runner().withPropertyValues("cxone.token.refusal-backoff=100ms").run((context) -> {
+			CxoneWebClient client = context.getBean(CxoneWebClient.class);
+			CxoneTokenManager tokens = context.getBean(CxoneTokenManager.class);
+			whoami(client).block(TIMEOUT);
+			for (int incident = 0; incident < 4; incident++) {
+				cxone.refuseTokens(true);
+				assertThatExceptionOfType(CxoneAuthenticationException.class).isThrownBy(() -> whoami(client).block(TIMEOUT));
+				assertThat(tokens.replacementBackoff()).as("incident %d", incident)
+					.isLessThanOrEqualTo(Duration.ofMillis(100));
+				Thread.sleep(150);
+				cxone.refuseTokens(false);
+				assertThat(whoami(client).block(TIMEOUT)).contains("Embedded CXone API Key");
+			}
+		});
+	}
+
+	@Test
+	void whenOneEndpointKeepsAnswering401ThenARevokedTokenIsStillReplacedForTheOthers() throws InterruptedException {
+		String refusing = EmbeddedCxone.ECHO_PREFIX + "/refusing";
+		runner().withPropertyValues("cxone.token.refusal-backoff=100ms").run((context) -> {
+			CxoneWebClient client = context.getBean(CxoneWebClient.class);
+			cxone.enqueueApiFaults(refusing, 1000, 401, null);
+			for (int i = 0; i < 30; i++) {
+				client.get().uri(refusing).retrieve().bodyToMono(String.class).onErrorResume((ex) -> Mono.empty())
+					.block(TIMEOUT);
+				assertThat(whoami(client).block(TIMEOUT)).contains("Embedded CXone API Key");
+				Thread.sleep(50);
+			}
+			// CXone revokes the token; the API accepts new ones: the backoff has not grown to minutes.
+			cxone.revokeAllTokens();
+			await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
+				.until(() -> whoami(client).map((body) -> true).onErrorReturn(false).block(TIMEOUT));
+		});
+	}
+
+	@Test
 	void whenACallerArrivesWhileARefusedTokenIsBeingReplacedThenItGetsTheNewTokenNotTheRefusedOne() {
 		ClientRegistration registration = ClientRegistration.withRegistrationId(CxoneAutoConfiguration.REGISTRATION_ID)
 			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)

@@ -28,6 +28,7 @@ import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.core.io.buffer.NettyDataBufferFactory;
 import org.springframework.http.MediaType;
+import org.springframework.http.client.MultipartBodyBuilder;
 import org.springframework.http.client.reactive.ClientHttpRequest;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
@@ -131,6 +132,23 @@ class RequestBodyReplayTests {
 			assertThat(attempts).extracting((request) -> request.header("content-type"))
 				.containsOnly(attempts.get(0).header("content-type"))
 				.allSatisfy((type) -> assertThat(type).startsWith("application/x-www-form-urlencoded"));
+		});
+	}
+
+	@Test
+	void whenAMultipartBodyIsReplayedAfterA401ThenItKeepsItsBoundary() {
+		runner().run((context) -> {
+			MultipartBodyBuilder parts = new MultipartBodyBuilder();
+			parts.part("field", "value");
+			cxone.enqueueApiFaults(PATH, 1, 401, null);
+			context.getBean(CxoneWebClient.class).post().uri(PATH).contentType(MediaType.MULTIPART_FORM_DATA)
+				.body(BodyInserters.fromMultipartData(parts.build())).retrieve().bodyToMono(String.class)
+				.block(TIMEOUT);
+			List<RecordedRequest> attempts = cxone.apiRequests();
+			assertThat(attempts).extracting(RecordedRequest::status).containsExactly(401, 200);
+			assertThat(attempts.get(0).header("content-type")).contains("boundary=");
+			assertThat(attempts.get(1).header("content-type")).isEqualTo(attempts.get(0).header("content-type"));
+			assertThat(attempts.get(1).body()).isEqualTo(attempts.get(0).body()).contains("value");
 		});
 	}
 
