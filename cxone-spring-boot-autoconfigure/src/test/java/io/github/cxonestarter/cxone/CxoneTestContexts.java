@@ -3,13 +3,10 @@ package io.github.cxonestarter.cxone;
 import io.github.cxonestarter.cxone.autoconfigure.CxoneAutoConfiguration;
 import io.github.cxonestarter.cxone.test.EmbeddedCxone;
 import reactor.core.publisher.Mono;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.resources.ConnectionProvider;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
-import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
@@ -42,19 +39,15 @@ public final class CxoneTestContexts {
 	}
 
 	/**
-	 * Return a client for an application's own server (its actuator endpoints) that opens
-	 * a new connection for every request. Reactor Netty's HTTP/1.1 server can leave a
-	 * keep-alive request unanswered when it arrives before the previous exchange has fully
-	 * terminated (reactor-netty issue 4361), which made tests hang now and then on a
-	 * loaded machine.
+	 * Return a client for an application's own server (its actuator endpoints), on pooled
+	 * keep-alive connections. Reactor Netty 1.3.8 fixed the HTTP/1.1 server race that left a
+	 * keep-alive request unanswered (reactor-netty issue 4361), for which this client used to
+	 * open a new connection per request.
 	 * @param baseUrl the application's base URL
 	 * @return the client
 	 */
 	public static WebClient localClient(String baseUrl) {
-		return WebClient.builder()
-			.baseUrl(baseUrl)
-			.clientConnector(new ReactorClientHttpConnector(HttpClient.create(ConnectionProvider.newConnection())))
-			.build();
+		return WebClient.create(baseUrl);
 	}
 
 	/**
