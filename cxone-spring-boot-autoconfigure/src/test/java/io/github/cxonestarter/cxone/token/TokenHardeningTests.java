@@ -201,11 +201,7 @@ class TokenHardeningTests {
 
 	@Test
 	void whenACallerArrivesWhileARefusedTokenIsBeingReplacedThenItGetsTheNewTokenNotTheRefusedOne() {
-		ClientRegistration registration = ClientRegistration.withRegistrationId(CxoneAutoConfiguration.REGISTRATION_ID)
-			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
-			.clientId(EmbeddedCxone.CLIENT_ID)
-			.tokenUri(cxone.tokenUri())
-			.build();
+		ClientRegistration registration = registration();
 		ReactiveOAuth2AuthorizedClientService memory = new InMemoryReactiveOAuth2AuthorizedClientService(
 				new InMemoryReactiveClientRegistrationRepository(registration));
 		// An application's store backed by a database: a read takes a while.
@@ -245,12 +241,7 @@ class TokenHardeningTests {
 		cxone.tokenLifetime(Duration.ofSeconds(6));
 		// The application's own manager: its provider renews only at expiry (no clock skew),
 		// while the starter wants to renew from half the token's lifetime.
-		ClientRegistration registration = ClientRegistration.withRegistrationId(CxoneAutoConfiguration.REGISTRATION_ID)
-			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
-			.clientId(EmbeddedCxone.CLIENT_ID)
-			.clientSecret(EmbeddedCxone.CLIENT_SECRET)
-			.tokenUri(cxone.tokenUri())
-			.build();
+		ClientRegistration registration = registration();
 		var registrations = new InMemoryReactiveClientRegistrationRepository(registration);
 		var manager = new AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager(registrations,
 				new InMemoryReactiveOAuth2AuthorizedClientService(registrations));
@@ -302,11 +293,7 @@ class TokenHardeningTests {
 
 	@Test
 	void whenTwoCallsEvictTheSameRefusedTokenAtOnceThenTheNewerTokenStaysInTheStore() throws Exception {
-		ClientRegistration registration = ClientRegistration.withRegistrationId(CxoneAutoConfiguration.REGISTRATION_ID)
-			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
-			.clientId(EmbeddedCxone.CLIENT_ID)
-			.tokenUri(cxone.tokenUri())
-			.build();
+		ClientRegistration registration = registration();
 		GatedStore store = new GatedStore(
 				new InMemoryReactiveOAuth2AuthorizedClientService(new InMemoryReactiveClientRegistrationRepository(registration)));
 		runner().withBean("cxoneAuthorizedClientService", ReactiveOAuth2AuthorizedClientService.class, () -> store)
@@ -338,6 +325,19 @@ class TokenHardeningTests {
 					.isEqualTo(context.getBean(CxoneTokenManager.class).peek().getTokenValue());
 				assertThat(cxone.tokenRequestCount()).isEqualTo(2);
 			});
+	}
+
+	/**
+	 * Return the CXone registration as an application's own token store or client manager
+	 * would hold it, with the embedded CXone's credentials.
+	 */
+	private ClientRegistration registration() {
+		return ClientRegistration.withRegistrationId(CxoneAutoConfiguration.REGISTRATION_ID)
+			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+			.clientId(EmbeddedCxone.CLIENT_ID)
+			.clientSecret(EmbeddedCxone.CLIENT_SECRET)
+			.tokenUri(cxone.tokenUri())
+			.build();
 	}
 
 	/**
