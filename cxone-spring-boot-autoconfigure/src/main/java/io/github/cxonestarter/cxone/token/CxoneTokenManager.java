@@ -285,7 +285,9 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 		Mono<OAuth2AuthorizedClient> request = Mono.defer(this::requestToken);
 		Mono<OAuth2AuthorizedClient> flight = ((refused != null) ? removeStored(refused).then(request)
 			.doOnNext((client) -> this.unconfirmedReplacement = client.getAccessToken().getTokenValue()) : request)
-			// Cleared before the error reaches waiters, so that a caller woken by it starts afresh.
+			// Cleared before the token or the error reaches waiters: a waiter whose call then meets
+			// a 401 must start a new flight, not join this finished one and get the refused token back.
+			.doOnSuccess((client) -> this.inFlight.compareAndSet(self.get(), null))
 			.doOnError((ex) -> this.inFlight.compareAndSet(self.get(), null))
 			.doFinally((signal) -> this.inFlight.compareAndSet(self.get(), null))
 			.cache();
