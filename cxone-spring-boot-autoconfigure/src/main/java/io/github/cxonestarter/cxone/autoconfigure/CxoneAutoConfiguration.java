@@ -36,6 +36,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.http.codec.ClientCodecConfigurer;
 import org.springframework.security.oauth2.client.InMemoryReactiveOAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
@@ -134,7 +135,7 @@ public final class CxoneAutoConfiguration {
 		// the access key secret or a token.
 		return WebClient.builder()
 			.clientConnector(connector)
-			.codecs((codecs) -> codecs.defaultCodecs().enableLoggingRequestDetails(false))
+			.codecs(CxoneAutoConfiguration::withoutRequestDetails)
 			.build();
 	}
 
@@ -151,6 +152,10 @@ public final class CxoneAutoConfiguration {
 				IntervalFunction.ofExponentialRandomBackoff(backoff, 2.0, 0.5, properties.getToken().getRefreshSkew()),
 				refusalBackoff(properties.getToken().getRefusalBackoff()), Clock.systemUTC(),
 				TokenEventListener.composite(listeners.orderedStream().toList()));
+	}
+
+	private static void withoutRequestDetails(ClientCodecConfigurer codecs) {
+		codecs.defaultCodecs().enableLoggingRequestDetails(false);
 	}
 
 	private static IntervalFunction refusalBackoff(Duration initial) {
@@ -183,7 +188,7 @@ public final class CxoneAutoConfiguration {
 		// would show the bearer token.
 		WebClient.Builder builder = webClientBuilder.getIfAvailable(WebClient::builder)
 			.clone()
-			.codecs((codecs) -> codecs.defaultCodecs().enableLoggingRequestDetails(false))
+			.codecs(CxoneAutoConfiguration::withoutRequestDetails)
 			.clientConnector(connector)
 			.baseUrl(baseUrl.toString())
 			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE);

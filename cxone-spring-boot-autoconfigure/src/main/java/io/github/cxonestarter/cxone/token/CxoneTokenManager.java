@@ -238,16 +238,6 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 	}
 
 	/**
-	 * Drop the given token, because the API refused it, and fetch a new one
-	 * ({@link #replaceRefused}).
-	 * @param refused the token the API refused
-	 * @return completes once the token is replaced
-	 */
-	public Mono<Void> evict(OAuth2AccessToken refused) {
-		return replaceRefused(refused).then();
-	}
-
-	/**
 	 * Return the token held now, without fetching one.
 	 * @return the held token, or {@code null}
 	 */
@@ -287,8 +277,8 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 			.doOnNext((client) -> this.unconfirmedReplacement = client.getAccessToken().getTokenValue()) : request)
 			// Cleared before the token or the error reaches waiters: a waiter whose call then meets
 			// a 401 must start a new flight, not join this finished one and get the refused token back.
-			.doOnSuccess((client) -> this.inFlight.compareAndSet(self.get(), null))
-			.doOnError((ex) -> this.inFlight.compareAndSet(self.get(), null))
+			.doOnTerminate(() -> this.inFlight.compareAndSet(self.get(), null))
+			// And when every waiter cancelled, so that the next caller does not join a dead flight.
 			.doFinally((signal) -> this.inFlight.compareAndSet(self.get(), null))
 			.cache();
 		self.set(flight);

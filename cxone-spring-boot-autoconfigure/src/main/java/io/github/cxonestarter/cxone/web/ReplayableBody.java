@@ -45,6 +45,8 @@ final class ReplayableBody implements BodyInserter<Object, ClientHttpRequest> {
 
 	private volatile Throwable failure;
 
+	private volatile boolean writing;
+
 	ReplayableBody(BodyInserter<?, ? super ClientHttpRequest> inserter, long maxSize) {
 		this.inserter = inserter;
 		this.maxSize = maxSize;
@@ -86,7 +88,13 @@ final class ReplayableBody implements BodyInserter<Object, ClientHttpRequest> {
 		synchronized (this) {
 			if (this.state == State.NOT_SENT) {
 				this.state = State.SENDING;
-				return this.inserter.insert(new Capturing(request), context).doOnError(this::failed);
+				// Before any write, an error is the body publisher's own (its value is produced first);
+				// after, the Capturing request tells the publisher's errors from the network's.
+				return this.inserter.insert(new Capturing(request), context).doOnError((ex) -> {
+					if (!this.writing) {
+						failed(ex);
+					}
+				});
 			}
 		}
 		if (this.state != State.KEPT) {
@@ -136,6 +144,7 @@ final class ReplayableBody implements BodyInserter<Object, ClientHttpRequest> {
 	}
 
 	private synchronized void started(HttpHeaders headers, boolean written) {
+		this.writing = true;
 		this.written = written;
 		this.contentType = headers.getFirst(HttpHeaders.CONTENT_TYPE);
 	}
