@@ -1,5 +1,7 @@
 package io.github.cxonestarter.benchmarks;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -59,7 +61,9 @@ final class Clients {
 		WebClient tokenClient = WebClient.builder().clientConnector(connector(pool)).build();
 		Map<?, ?> token = tokenClient.post()
 			.uri(cxone.tokenUri())
-			.headers((headers) -> headers.setBasicAuth(EmbeddedCxone.CLIENT_ID, EmbeddedCxone.CLIENT_SECRET))
+			// RFC 6749 2.3.1: each part form-encoded before Base64.
+			.headers((headers) -> headers.setBasicAuth(URLEncoder.encode(EmbeddedCxone.CLIENT_ID, StandardCharsets.UTF_8),
+					URLEncoder.encode(EmbeddedCxone.CLIENT_SECRET, StandardCharsets.UTF_8)))
 			.bodyValue("grant_type=client_credentials&scope=default")
 			.header("Content-Type", "application/x-www-form-urlencoded")
 			.retrieve()

@@ -16,6 +16,9 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.Ordered;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
 /**
  * A real OAuth2 authorization server (Spring Authorization Server) on a loopback port, for
@@ -38,6 +41,8 @@ public final class AuthorizationServer {
 	private static final List<TokenRequest> tokenRequests = new CopyOnWriteArrayList<>();
 
 	private static ConfigurableApplicationContext context;
+
+	private static JwtDecoder jwtDecoder;
 
 	private AuthorizationServer() {
 	}
@@ -62,6 +67,29 @@ public final class AuthorizationServer {
 	 */
 	public static List<TokenRequest> tokenRequests(String clientId) {
 		return tokenRequests.stream().filter((request) -> clientId.equals(request.clientId())).toList();
+	}
+
+	/**
+	 * Return whether the given access token is one the authorization server signed and
+	 * has not expired, checked against its JWK set.
+	 * @param token the token value
+	 * @return whether it is valid now
+	 */
+	public static boolean isActive(String token) {
+		try {
+			jwtDecoder().decode(token);
+			return true;
+		}
+		catch (JwtException ex) {
+			return false;
+		}
+	}
+
+	private static synchronized JwtDecoder jwtDecoder() {
+		if (jwtDecoder == null) {
+			jwtDecoder = NimbusJwtDecoder.withJwkSetUri(tokenUri().replace("/oauth2/token", "/oauth2/jwks")).build();
+		}
+		return jwtDecoder;
 	}
 
 	private static ConfigurableApplicationContext start() {

@@ -28,7 +28,7 @@ class CxoneAuthorizationServerTests {
 
 	@BeforeAll
 	static void start() {
-		api = EmbeddedCxone.start().acceptForeignTokens(true);
+		api = EmbeddedCxone.start().acceptForeignTokens(AuthorizationServer::isActive);
 	}
 
 	@AfterAll

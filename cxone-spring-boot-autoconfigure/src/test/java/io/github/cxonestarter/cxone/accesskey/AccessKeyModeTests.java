@@ -61,7 +61,7 @@ class AccessKeyModeTests {
 	@BeforeEach
 	void reset() {
 		issuer.reset();
-		api.reset().acceptForeignTokens(true);
+		api.reset().trustTokensOf(issuer);
 		issuer.apiEndpoint(api.baseUrl());
 	}
 
@@ -104,8 +104,9 @@ class AccessKeyModeTests {
 			assertThat(request.body()).isEqualTo("grant_type=password&username=" + EmbeddedCxone.ACCESS_KEY_ID
 					+ "&password=embedded%2Baccess%2Fkey%3D%3D");
 			assertThat(request.body()).doesNotContain("scope");
+			// RFC 6749 2.3.1: each part form-encoded before Base64.
 			String basic = Base64.getEncoder()
-				.encodeToString((EmbeddedCxone.CLIENT_ID + ":" + EmbeddedCxone.CLIENT_SECRET)
+				.encodeToString((EmbeddedCxone.CLIENT_ID + ":" + "embedded%2Bclient%2Fsecret%3D%3D")
 					.getBytes(StandardCharsets.UTF_8));
 			assertThat(request.header("Authorization")).isEqualTo("Basic " + basic);
 		});

@@ -1,49 +1,29 @@
 package io.github.cxonestarter.cxone.test;
 
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.security.SecureRandom;
-import java.util.Base64;
-import java.util.Collections;
-import java.util.Date;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.KeyLengthException;
-import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
-import io.netty.handler.codec.http.QueryStringDecoder;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A CXone stand-in on a loopback port, close enough to CXone's protocol to test against:
- * the client_credentials token endpoint (Basic or body client authentication, real OAuth2
- * error answers), bearer validation (expired, revoked and unknown tokens get 401), a few
- * API endpoints, fault injection and a journal of every request.
+ * A CXone stand-in on a loopback port, as strict as CXone where a client could go wrong,
+ * to test against. It is made of four parts, each readable alone: the token endpoints
+ * ({@code TokenEndpoints}: client_credentials and the access-key password grant, RFC 6749
+ * client authentication, real OAuth2 error answers), the API routes ({@code ApiRoutes}: a
+ * few CXone endpoints, after the bearer token was checked, with scope checks), the fault
+ * plan ({@code FaultPlan}: faults queued for the token endpoint, the API or discovery,
+ * delays, refused tokens) and the request journal ({@code RequestJournal}: every request,
+ * counts and connections). This class is their public face.
  * <pre class="code">
  * try (EmbeddedCxone cxone = EmbeddedCxone.start()) {
  *     // cxone.base-url = cxone.baseUrl(), cxone.client-id = EmbeddedCxone.CLIENT_ID, ...
@@ -59,8 +39,12 @@ public final class EmbeddedCxone implements AutoCloseable {
 	/** Client ID the embedded CXone accepts unless told otherwise. */
 	public static final String CLIENT_ID = "embedded-client";
 
-	/** Client secret the embedded CXone accepts unless told otherwise. */
-	public static final String CLIENT_SECRET = "embedded-secret";
+	/**
+	 * Client secret the embedded CXone accepts unless told otherwise. It has {@code +},
+	 * {@code /} and {@code =}, so that a client that does not form-encode its Basic
+	 * credentials (RFC 6749 section 2.3.1) fails every test.
+	 */
+	public static final String CLIENT_SECRET = "embedded+client/secret==";
 
 	/** Path of the token endpoint. */
 	public static final String TOKEN_PATH = "/oauth2/token";
@@ -98,79 +82,27 @@ public final class EmbeddedCxone implements AutoCloseable {
 	/** Prefix of paths that answer with what they received, for tests. */
 	public static final String ECHO_PREFIX = "/test/echo";
 
-	private static final ObjectMapper json = JsonMapper.builder().build();
+	private final RequestJournal journal = new RequestJournal();
 
-	private static final String RAW_MARKER = "embedded-cxone-raw-expires-in";
+	private final FaultPlan faults = new FaultPlan();
 
-	private final Map<String, String> clients = new ConcurrentHashMap<>();
+	private final IssuedTokens tokens = new IssuedTokens();
 
-	private final Map<String, String> accessKeys = new ConcurrentHashMap<>();
+	private final TokenEndpoints tokenEndpoints = new TokenEndpoints(this.tokens);
 
-	private final ConcurrentLinkedQueue<Fault> discoveryFaults = new ConcurrentLinkedQueue<>();
+	private final DiscoveryDocuments discovery = new DiscoveryDocuments();
 
-	private final MACSigner signer;
-
-	private volatile String apiEndpoint;
-
-	private final Map<String, IssuedToken> tokens = new ConcurrentHashMap<>();
-
-	private final Map<String, String> requiredScopes = new ConcurrentHashMap<>();
-
-	private final Set<String> allowedScopes = ConcurrentHashMap.newKeySet();
-
-	private final ConcurrentLinkedQueue<Fault> tokenFaults = new ConcurrentLinkedQueue<>();
-
-	private final ConcurrentLinkedQueue<Fault> apiFaults = new ConcurrentLinkedQueue<>();
-
-	private final ConcurrentLinkedQueue<RecordedRequest> journal = new ConcurrentLinkedQueue<>();
-
-	private final AtomicInteger tokenRequestCounter = new AtomicInteger();
-
-	private final AtomicInteger apiRequestCounter = new AtomicInteger();
-
-	private volatile boolean journalEnabled = true;
-
-	private final AtomicInteger openConnections = new AtomicInteger();
-
-	private final AtomicInteger totalConnections = new AtomicInteger();
-
-	private volatile Duration tokenLifetime = Duration.ofHours(1);
-
-	private volatile boolean includeExpiresIn = true;
-
-	private volatile String rawExpiresIn;
-
-	private volatile boolean acceptForeignTokens;
-
-	private volatile Duration tokenDelay = Duration.ZERO;
-
-	private volatile Duration apiDelay = Duration.ZERO;
-
-	private volatile boolean refuseTokens;
-
-	private volatile Duration tokenTrickle;
+	private final ApiRoutes routes = new ApiRoutes();
 
 	private final DisposableServer server;
 
 	private EmbeddedCxone(int port) {
-		this.clients.put(CLIENT_ID, CLIENT_SECRET);
-		this.accessKeys.put(ACCESS_KEY_ID, ACCESS_KEY_SECRET);
-		this.allowedScopes.add("default");
-		byte[] key = new byte[32];
-		new SecureRandom().nextBytes(key);
-		try {
-			this.signer = new MACSigner(key);
-		}
-		catch (KeyLengthException ex) {
-			throw new IllegalStateException(ex);
-		}
 		this.server = HttpServer.create()
 			.host("127.0.0.1")
 			.port(port)
 			.doOnChannelInit((observer, channel, remoteAddress) -> {
-				this.openConnections.incrementAndGet();
-				this.totalConnections.incrementAndGet();
-				channel.closeFuture().addListener((closed) -> this.openConnections.decrementAndGet());
+				this.journal.connectionOpened();
+				channel.closeFuture().addListener((closed) -> this.journal.connectionClosed());
 			})
 			.handle(this::handle)
 			.bindNow();
@@ -224,7 +156,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * @return this server
 	 */
 	public EmbeddedCxone registerClient(String clientId, String clientSecret) {
-		this.clients.put(clientId, clientSecret);
+		this.tokenEndpoints.registerClient(clientId, clientSecret);
 		return this;
 	}
 
@@ -235,7 +167,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * @return this server
 	 */
 	public EmbeddedCxone registerAccessKey(String accessKeyId, String accessKeySecret) {
-		this.accessKeys.put(accessKeyId, accessKeySecret);
+		this.tokenEndpoints.registerAccessKey(accessKeyId, accessKeySecret);
 		return this;
 	}
 
@@ -246,7 +178,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * @return this server
 	 */
 	public EmbeddedCxone apiEndpoint(String apiEndpoint) {
-		this.apiEndpoint = apiEndpoint;
+		this.discovery.apiEndpoint(apiEndpoint);
 		return this;
 	}
 
@@ -258,9 +190,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * @return this server
 	 */
 	public EmbeddedCxone failDiscoveryRequests(int count, int status) {
-		for (int i = 0; i < count; i++) {
-			this.discoveryFaults.add(new Fault(status, null, null));
-		}
+		this.faults.enqueueDiscoveryFaults(count, InjectedFault.status(status));
 		return this;
 	}
 
@@ -270,7 +200,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * @return this server
 	 */
 	public EmbeddedCxone allowScope(String scope) {
-		this.allowedScopes.add(scope);
+		this.tokenEndpoints.allowScope(scope);
 		return this;
 	}
 
@@ -282,17 +212,18 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * @return this server
 	 */
 	public EmbeddedCxone requireScope(String pathPrefix, String scope) {
-		this.requiredScopes.put(pathPrefix, scope);
+		this.routes.requireScope(pathPrefix, scope);
 		return this;
 	}
 
 	/**
-	 * Set the lifetime of the tokens issued from now on.
+	 * Set the lifetime of the tokens issued from now on. A token's lifetime starts when
+	 * its response is sent, after any {@link #tokenDelay(Duration) token delay}.
 	 * @param lifetime the lifetime
 	 * @return this server
 	 */
 	public EmbeddedCxone tokenLifetime(Duration lifetime) {
-		this.tokenLifetime = lifetime;
+		this.tokenEndpoints.tokenLifetime(lifetime);
 		return this;
 	}
 
@@ -303,7 +234,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * @return this server
 	 */
 	public EmbeddedCxone includeExpiresIn(boolean include) {
-		this.includeExpiresIn = include;
+		this.tokenEndpoints.includeExpiresIn(include);
 		return this;
 	}
 
@@ -315,28 +246,53 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * @return this server
 	 */
 	public EmbeddedCxone expiresIn(String json) {
-		this.rawExpiresIn = json;
+		this.tokenEndpoints.rawExpiresIn(json);
 		return this;
 	}
 
 	/**
-	 * Accept any bearer token on the API, for tests whose tokens come from another
-	 * authorization server.
+	 * Accept any bearer token on the API, valid or not, with the {@code default} scope.
+	 * Only for tests whose tokens come from a server that cannot check them, such as a
+	 * container; prefer {@link #acceptForeignTokens(Predicate)} or
+	 * {@link #trustTokensOf(EmbeddedCxone)}, which still refuse a bad token.
 	 * @param accept whether to accept tokens this server did not issue
 	 * @return this server
 	 */
 	public EmbeddedCxone acceptForeignTokens(boolean accept) {
-		this.acceptForeignTokens = accept;
+		return acceptForeignTokens(accept ? (bearer) -> true : null);
+	}
+
+	/**
+	 * Accept the bearer tokens of another authorization server that the given check finds
+	 * valid, with the {@code default} scope. Tokens this server issued are checked as
+	 * usual.
+	 * @param valid whether a token this server did not issue is valid now, or {@code null}
+	 * to accept none
+	 * @return this server
+	 */
+	public EmbeddedCxone acceptForeignTokens(Predicate<String> valid) {
+		this.tokens.acceptForeign((valid != null) ? (bearer) -> valid.test(bearer) ? Set.of("default") : null : null);
 		return this;
 	}
 
 	/**
-	 * Delay every token response.
+	 * Accept on this server's API the tokens that another embedded CXone issued, while they
+	 * are valid there: an API host apart from the authentication host, as CXone has.
+	 * @param issuer the embedded CXone that issues the tokens
+	 * @return this server
+	 */
+	public EmbeddedCxone trustTokensOf(EmbeddedCxone issuer) {
+		this.tokens.acceptForeign(issuer.tokens::scopesOf);
+		return this;
+	}
+
+	/**
+	 * Delay every token response. The token is issued after the delay.
 	 * @param delay the delay
 	 * @return this server
 	 */
 	public EmbeddedCxone tokenDelay(Duration delay) {
-		this.tokenDelay = delay;
+		this.faults.tokenDelay(delay);
 		return this;
 	}
 
@@ -348,7 +304,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * @return this server
 	 */
 	public EmbeddedCxone tokenTrickle(Duration interval) {
-		this.tokenTrickle = interval;
+		this.faults.tokenTrickle(interval);
 		return this;
 	}
 
@@ -360,7 +316,31 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * @return this server
 	 */
 	public EmbeddedCxone refuseTokens(boolean refuse) {
-		this.refuseTokens = refuse;
+		this.faults.refuseAllTokens(refuse);
+		return this;
+	}
+
+	/**
+	 * Set whether the API refuses every token with 401 on one path, valid or not, while
+	 * other paths accept them: a 401 that persists for one endpoint.
+	 * @param path the request path, like {@link #AGENTS_PATH}
+	 * @param refuse whether to refuse every token there
+	 * @return this server
+	 */
+	public EmbeddedCxone refuseTokens(String path, boolean refuse) {
+		this.faults.refuseTokens(path, refuse);
+		return this;
+	}
+
+	/**
+	 * Set whether a 401 is answered as soon as the headers show a bad token, without
+	 * reading the request body, and the connection then closed, as many gateways do. The
+	 * journal records such a request with an empty body.
+	 * @param before whether to answer 401 before reading the body
+	 * @return this server
+	 */
+	public EmbeddedCxone unauthorizedBeforeBody(boolean before) {
+		this.faults.unauthorizedBeforeBody(before);
 		return this;
 	}
 
@@ -370,7 +350,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * @return this server
 	 */
 	public EmbeddedCxone apiDelay(Duration delay) {
-		this.apiDelay = delay;
+		this.faults.apiDelay(delay);
 		return this;
 	}
 
@@ -382,14 +362,24 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * @return this server
 	 */
 	public EmbeddedCxone failTokenRequests(int count, int status) {
-		for (int i = 0; i < count; i++) {
-			this.tokenFaults.add(new Fault(status, null, null));
-		}
+		return enqueueTokenFaults(count, InjectedFault.status(status));
+	}
+
+	/**
+	 * Answer the next token requests with a fault, before looking at them: a 429 with
+	 * {@code Retry-After}, a burst of 5xx, a load balancer's HTML page, a broken
+	 * connection. A fault with status 200 is a token response without a token.
+	 * @param count how many requests
+	 * @param fault the fault
+	 * @return this server
+	 */
+	public EmbeddedCxone enqueueTokenFaults(int count, InjectedFault fault) {
+		this.faults.enqueueTokenFaults(count, fault);
 		return this;
 	}
 
 	/**
-	 * Answer the next API requests with an error status, before looking at their token.
+	 * Answer the next API requests that carry a valid token with an error status.
 	 * @param count how many requests
 	 * @param status the status, 429 or 503 for example
 	 * @param retryAfter the {@code Retry-After} header to send, or {@code null}
@@ -400,9 +390,10 @@ public final class EmbeddedCxone implements AutoCloseable {
 	}
 
 	/**
-	 * Answer the next API requests to one path with an error status, before looking at
-	 * their token. Requests to other paths (a health probe, a start-up check) are answered
-	 * as usual and do not use up the faults.
+	 * Answer the next API requests to one path that carry a valid token with an error
+	 * status. Requests to other paths (a health probe, a start-up check) are answered as
+	 * usual and do not use up the faults; requests with a bad token get 401 and do not use
+	 * them up either.
 	 * @param path the request path, like {@link #CONVERSATIONS_SUMMARY_PATH}, or
 	 * {@code null} for any path
 	 * @param count how many requests
@@ -412,9 +403,20 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * @return this server
 	 */
 	public EmbeddedCxone enqueueApiFaults(String path, int count, int status, String retryAfter) {
-		for (int i = 0; i < count; i++) {
-			this.apiFaults.add(new Fault(status, retryAfter, path));
-		}
+		return enqueueApiFaults(path, count, InjectedFault.status(status).retryAfter(retryAfter));
+	}
+
+	/**
+	 * Answer the next API requests to one path that carry a valid token with a fault: an
+	 * HTML error page, a body without {@code Content-Type}, a connection closed mid-response
+	 * or without a response, or no response at all.
+	 * @param path the request path, or {@code null} for any path
+	 * @param count how many requests
+	 * @param fault the fault
+	 * @return this server
+	 */
+	public EmbeddedCxone enqueueApiFaults(String path, int count, InjectedFault fault) {
+		this.faults.enqueueApiFaults(path, count, fault);
 		return this;
 	}
 
@@ -423,7 +425,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * @return this server
 	 */
 	public EmbeddedCxone revokeAllTokens() {
-		this.tokens.values().forEach(IssuedToken::revoke);
+		this.tokens.revokeAll();
 		return this;
 	}
 
@@ -432,7 +434,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * @return the journal
 	 */
 	public List<RecordedRequest> requests() {
-		return List.copyOf(this.journal);
+		return this.journal.requests((request) -> true);
 	}
 
 	/**
@@ -440,7 +442,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * @return the token requests
 	 */
 	public List<RecordedRequest> tokenRequests() {
-		return this.journal.stream().filter(RecordedRequest::isTokenRequest).toList();
+		return this.journal.requests(RecordedRequest::isTokenRequest);
 	}
 
 	/**
@@ -448,9 +450,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * @return the API requests
 	 */
 	public List<RecordedRequest> apiRequests() {
-		return this.journal.stream()
-			.filter((request) -> !request.isTokenRequest() && !request.isDiscoveryRequest())
-			.toList();
+		return this.journal.requests((request) -> !request.isTokenRequest() && !request.isDiscoveryRequest());
 	}
 
 	/**
@@ -458,24 +458,25 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * @return the discovery requests
 	 */
 	public List<RecordedRequest> discoveryRequests() {
-		return this.journal.stream().filter(RecordedRequest::isDiscoveryRequest).toList();
+		return this.journal.requests(RecordedRequest::isDiscoveryRequest);
 	}
 
 	/**
-	 * Return how many token requests were received.
+	 * Return how many token requests were received, counted as they arrive, even when the
+	 * journal is off.
 	 * @return the count
 	 */
 	public int tokenRequestCount() {
-		return this.tokenRequestCounter.get();
+		return this.journal.tokenRequestCount();
 	}
 
 	/**
 	 * Return how many API requests were received (discovery documents excluded), counted
-	 * even when the journal is off.
+	 * as they arrive, even when the journal is off.
 	 * @return the count
 	 */
 	public int apiRequestCount() {
-		return this.apiRequestCounter.get();
+		return this.journal.apiRequestCount();
 	}
 
 	/**
@@ -485,7 +486,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * @return this server
 	 */
 	public EmbeddedCxone journal(boolean enabled) {
-		this.journalEnabled = enabled;
+		this.journal.enabled(enabled);
 		return this;
 	}
 
@@ -494,7 +495,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * @return the count
 	 */
 	public int issuedTokenCount() {
-		return this.tokens.size();
+		return this.tokens.count();
 	}
 
 	/**
@@ -502,7 +503,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * @return the count
 	 */
 	public int openConnections() {
-		return this.openConnections.get();
+		return this.journal.openConnections();
 	}
 
 	/**
@@ -510,7 +511,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * @return the count
 	 */
 	public int totalConnections() {
-		return this.totalConnections.get();
+		return this.journal.totalConnections();
 	}
 
 	/**
@@ -520,23 +521,12 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * @return this server
 	 */
 	public EmbeddedCxone reset() {
-		this.journal.clear();
-		this.tokenRequestCounter.set(0);
-		this.apiRequestCounter.set(0);
-		this.journalEnabled = true;
-		this.tokenFaults.clear();
-		this.apiFaults.clear();
-		this.discoveryFaults.clear();
-		this.requiredScopes.clear();
-		this.apiEndpoint = null;
-		this.tokenLifetime = Duration.ofHours(1);
-		this.includeExpiresIn = true;
-		this.rawExpiresIn = null;
-		this.acceptForeignTokens = false;
-		this.tokenDelay = Duration.ZERO;
-		this.apiDelay = Duration.ZERO;
-		this.refuseTokens = false;
-		this.tokenTrickle = null;
+		this.journal.reset();
+		this.faults.reset();
+		this.tokens.reset();
+		this.tokenEndpoints.reset();
+		this.discovery.reset();
+		this.routes.reset();
 		return this;
 	}
 
@@ -547,391 +537,123 @@ public final class EmbeddedCxone implements AutoCloseable {
 
 	private Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
 		Instant receivedAt = Instant.now();
-		return request.receive()
-			.aggregate()
-			.asString(StandardCharsets.UTF_8)
-			.defaultIfEmpty("")
-			.flatMap((body) -> {
-				String path = path(request);
-				boolean tokenRequest = TOKEN_PATH.equals(path) || ACCESS_KEY_TOKEN_PATH.equals(path);
-				Answer answer = tokenRequest ? token(request, body) : path.startsWith("/.well-known/")
-						? discovery(request, path) : api(request, body);
-				Duration delay = tokenRequest ? this.tokenDelay : this.apiDelay;
-				Mono<Answer> delayed = delay.isZero() ? Mono.just(answer) : Mono.delay(delay).thenReturn(answer);
-				if (tokenRequest) {
-					this.tokenRequestCounter.incrementAndGet();
-					Duration trickle = this.tokenTrickle;
-					if (trickle != null) {
-						return trickle(request, body, receivedAt, response, trickle);
-					}
+		String path = Paths.of(request);
+		this.journal.arrived(path);
+		if (Paths.isToken(path)) {
+			return body(request).flatMap((body) -> tokenRequest(request, response, path, body, receivedAt));
+		}
+		if (Paths.isDiscovery(path)) {
+			return body(request).flatMap((body) -> {
+				InjectedFault fault = this.faults.nextDiscoveryFault();
+				Answer answer = (fault != null) ? fault.answer("{\"error\":\"unavailable\"}", Map.of())
+						: this.discovery.answer(request.uri(), path, baseUrl());
+				return deliver(request, response, body, receivedAt, delayed(this.faults.apiDelay(), Mono.just(answer)));
+			});
+		}
+		return apiRequest(request, response, path, receivedAt);
+	}
+
+	private Mono<Void> tokenRequest(HttpServerRequest request, HttpServerResponse response, String path, String body,
+			Instant receivedAt) {
+		Duration trickle = this.faults.tokenTrickle();
+		if (trickle != null) {
+			this.journal.record(request, body, receivedAt, 200);
+			return response.status(200)
+				.header("Content-Type", "application/json")
+				.sendString(Flux.interval(trickle).map((tick) -> " ").take(Duration.ofMinutes(5)))
+				.then();
+		}
+		InjectedFault fault = this.faults.nextTokenFault();
+		// The token is issued after the delay, so that its lifetime starts when the client
+		// gets it, as with a slow CXone.
+		Mono<Answer> answer = Mono.fromSupplier(() -> (fault != null) ? this.tokenEndpoints.fault(fault)
+				: this.tokenEndpoints.answer(request.method().name(), path, request.requestHeaders().get("Content-Type"),
+						request.requestHeaders().get("Authorization"), body, baseUrl()));
+		return deliver(request, response, body, receivedAt, delayed(this.faults.tokenDelay(), answer));
+	}
+
+	private Mono<Void> apiRequest(HttpServerRequest request, HttpServerResponse response, String path,
+			Instant receivedAt) {
+		// The token is checked first, from the headers alone, as CXone's gateway does: an
+		// injected fault never hides a bad token.
+		Set<String> scopes = this.tokens.scopesOf(bearer(request.requestHeaders().get("Authorization")));
+		boolean refused = scopes == null || this.faults.refusesTokens(path);
+		if (refused && this.faults.unauthorizedBeforeBody()) {
+			// The body is never read; the connection closes after the answer.
+			response.keepAlive(false);
+			return deliver(request, response, "", receivedAt, Mono.just(ApiRoutes.unauthorized()));
+		}
+		return body(request).flatMap((body) -> {
+			Mono<Answer> answer = Mono.fromSupplier(() -> {
+				if (refused) {
+					return ApiRoutes.unauthorized();
 				}
-				else if (!path.startsWith("/.well-known/")) {
-					this.apiRequestCounter.incrementAndGet();
+				InjectedFault fault = this.faults.nextApiFault(path);
+				if (fault != null) {
+					return ApiRoutes.fault(fault);
 				}
-				return delayed.flatMap((ready) -> {
-					if (this.journalEnabled) {
-						this.journal.add(record(request, body, receivedAt, ready.status()));
-					}
+				return this.routes.answer(request.method().name(), path, request.requestHeaders().get("Content-Type"),
+						body, scopes);
+			});
+			return deliver(request, response, body, receivedAt, delayed(this.faults.apiDelay(), answer));
+		});
+	}
+
+	private Mono<Void> deliver(HttpServerRequest request, HttpServerResponse response, String body, Instant receivedAt,
+			Mono<Answer> answer) {
+		return answer.flatMap((ready) -> send(request, response, body, receivedAt, ready));
+	}
+
+	private Mono<Void> send(HttpServerRequest request, HttpServerResponse response, String body, Instant receivedAt,
+			Answer ready) {
+		switch (ready.delivery()) {
+				case NO_RESPONSE -> {
+					this.journal.record(request, body, receivedAt, 0);
+					return Mono.never();
+				}
+				case CLOSE_WITHOUT_RESPONSE -> {
+					this.journal.record(request, body, receivedAt, 0);
+					response.withConnection((connection) -> connection.channel().close());
+					return Mono.never();
+				}
+				case CLOSE_MID_RESPONSE -> {
+					this.journal.record(request, body, receivedAt, ready.status());
+					String part = "{\"partial\":";
+					// The part goes out on its own, then the connection closes while the
+					// client still waits for the rest of the Content-Length.
+					Mono<String> close = Mono.delay(Duration.ofMillis(50))
+						.then(Mono.fromRunnable(() -> response.withConnection((connection) -> connection.channel().close())));
+					return response.status(ready.status())
+						.header("Content-Type", "application/json")
+						.header("Content-Length", String.valueOf(part.length() + 1000))
+						.sendString(Flux.just(part).concatWith(close))
+						.then()
+						.onErrorComplete();
+				}
+				default -> {
+					this.journal.record(request, body, receivedAt, ready.status());
 					response.status(ready.status());
 					// A value with line breaks is sent as several headers of the same name.
 					ready.headers().forEach((name, value) -> value.lines().forEach((line) -> response.addHeader(name, line)));
-					response.header("Content-Type", "application/json");
+					if (ready.contentType() != null) {
+						response.header("Content-Type", ready.contentType());
+					}
 					return response.sendString(Mono.just(ready.body())).then();
-				});
-			});
-	}
-
-	private Mono<Void> trickle(HttpServerRequest request, String body, Instant receivedAt, HttpServerResponse response,
-			Duration interval) {
-		if (this.journalEnabled) {
-			this.journal.add(record(request, body, receivedAt, 200));
-		}
-		return response.status(200)
-			.header("Content-Type", "application/json")
-			.sendString(Flux.interval(interval).map((tick) -> " ").take(Duration.ofMinutes(5)))
-			.then();
-	}
-
-	private Answer token(HttpServerRequest request, String body) {
-		Fault fault = this.tokenFaults.poll();
-		if (fault != null) {
-			return (fault.status() == 200) ? new Answer(200, Map.of(), "{\"token\":\"not-an-access-token\"}")
-					: new Answer(fault.status(), Map.of(), "{\"error\":\"server_error\"}");
-		}
-		if (!"POST".equals(request.method().name())) {
-			return error(405, "invalid_request", "The token endpoint takes POST");
-		}
-		Map<String, String> form = parseForm(body);
-		String[] credentials = clientCredentials(request.requestHeaders().get("Authorization"), form);
-		if (credentials == null || !credentials[1].equals(this.clients.get(credentials[0]))) {
-			return error(401, "invalid_client", "Client authentication failed");
-		}
-		if (ACCESS_KEY_TOKEN_PATH.equals(path(request))) {
-			return passwordGrant(form, credentials[0]);
-		}
-		if (!"client_credentials".equals(form.get("grant_type"))) {
-			return error(400, "unsupported_grant_type", "Use grant_type=client_credentials");
-		}
-		Set<String> scopes = new LinkedHashSet<>();
-		String scope = form.get("scope");
-		if (scope != null && !scope.isBlank()) {
-			scopes.addAll(Arrays.asList(scope.trim().split("\\s+")));
-			if (!this.allowedScopes.containsAll(scopes)) {
-				return error(400, "invalid_scope", "A requested scope is not granted to this client");
+				}
 			}
-		}
-		String value = "cxone-" + UUID.randomUUID();
-		Duration lifetime = this.tokenLifetime;
-		this.tokens.put(value, new IssuedToken(Instant.now().plus(lifetime), scopes));
-		Map<String, Object> token = new LinkedHashMap<>();
-		token.put("access_token", value);
-		token.put("token_type", "Bearer");
-		if (this.includeExpiresIn) {
-			token.put("expires_in", lifetime.toSeconds());
-		}
-		token.put("scope", String.join(" ", scopes));
-		return tokenAnswer(token);
 	}
 
-	private Answer passwordGrant(Map<String, String> form, String clientId) {
-		if (!"password".equals(form.get("grant_type"))) {
-			return error(400, "unsupported_grant_type", "Use grant_type=password with an access key");
-		}
-		String accessKeyId = form.get("username");
-		if (accessKeyId == null || !Objects.equals(this.accessKeys.get(accessKeyId), form.get("password"))) {
-			return error(401, "invalid_grant", "The access key is invalid or revoked");
-		}
-		Duration lifetime = this.tokenLifetime;
-		Instant now = Instant.now();
-		String accessToken = jwt(new JWTClaimsSet.Builder().subject(accessKeyId)
-			.issuer(baseUrl())
-			.audience(clientId)
-			.claim("tenantId", TENANT_ID)
-			.issueTime(Date.from(now))
-			.expirationTime(Date.from(now.plus(lifetime)))
-			.jwtID(UUID.randomUUID().toString())
-			.build());
-		String idToken = jwt(new JWTClaimsSet.Builder().subject(accessKeyId)
-			.issuer(baseUrl())
-			.audience(clientId)
-			.claim("tenantId", TENANT_ID)
-			.claim("name", "Embedded CXone API User")
-			.issueTime(Date.from(now))
-			.expirationTime(Date.from(now.plus(lifetime)))
-			.build());
-		this.tokens.put(accessToken, new IssuedToken(now.plus(lifetime), Set.of()));
-		Map<String, Object> token = new LinkedHashMap<>();
-		token.put("access_token", accessToken);
-		token.put("token_type", "Bearer");
-		if (this.includeExpiresIn) {
-			token.put("expires_in", lifetime.toSeconds());
-		}
-		token.put("refresh_token", UUID.randomUUID().toString());
-		token.put("id_token", idToken);
-		return tokenAnswer(token);
+	private static Mono<Answer> delayed(Duration delay, Mono<Answer> answer) {
+		return delay.isZero() ? answer : Mono.delay(delay).then(answer);
 	}
 
-	private Answer tokenAnswer(Map<String, Object> token) {
-		String raw = this.rawExpiresIn;
-		if (raw != null) {
-			token.put("expires_in", RAW_MARKER);
-		}
-		String body = json.writeValueAsString(token);
-		if (raw != null) {
-			body = body.replace("\"" + RAW_MARKER + "\"", raw);
-		}
-		return new Answer(200, Map.of("Cache-Control", "no-store"), body);
+	private static Mono<String> body(HttpServerRequest request) {
+		return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("");
 	}
 
-	private String jwt(JWTClaimsSet claims) {
-		SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
-		try {
-			jwt.sign(this.signer);
-		}
-		catch (JOSEException ex) {
-			throw new IllegalStateException(ex);
-		}
-		return jwt.serialize();
-	}
-
-	private Answer discovery(HttpServerRequest request, String path) {
-		Fault fault = this.discoveryFaults.poll();
-		if (fault != null) {
-			return new Answer(fault.status(), Map.of(), "{\"error\":\"unavailable\"}");
-		}
-		if (OPENID_CONFIGURATION_PATH.equals(path)) {
-			Map<String, Object> configuration = new LinkedHashMap<>();
-			configuration.put("issuer", baseUrl());
-			configuration.put("token_endpoint", baseUrl() + ACCESS_KEY_TOKEN_PATH);
-			configuration.put("grant_types_supported", List.of("password", "client_credentials"));
-			configuration.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic"));
-			return ok(configuration);
-		}
-		if (CXONE_CONFIGURATION_PATH.equals(path)) {
-			String tenantId = new QueryStringDecoder(request.uri()).parameters()
-				.getOrDefault("tenantId", List.of())
-				.stream()
-				.findFirst()
-				.orElse(null);
-			if (!TENANT_ID.equals(tenantId)) {
-				return error(404, "not_found", "Unknown tenantId");
-			}
-			String api = (this.apiEndpoint != null) ? this.apiEndpoint : baseUrl();
-			Map<String, Object> configuration = new LinkedHashMap<>();
-			configuration.put("area", "na1");
-			configuration.put("api_endpoint", api);
-			configuration.put("auth_endpoint", baseUrl());
-			configuration.put("ui_endpoint", baseUrl());
-			configuration.put("tenantId", tenantId);
-			return ok(configuration);
-		}
-		return error(404, "not_found", "The embedded CXone has no " + path);
-	}
-
-	private Answer api(HttpServerRequest request, String body) {
-		String path = path(request);
-		Fault fault = nextApiFault(path);
-		if (fault != null) {
-			Map<String, String> headers = new LinkedHashMap<>();
-			if (fault.retryAfter() != null) {
-				headers.put("Retry-After", fault.retryAfter());
-			}
-			headers.put("icStatusDescription", "Injected fault " + fault.status());
-			return new Answer(fault.status(), headers, "{\"error\":\"injected\",\"status\":" + fault.status() + "}");
-		}
-		String authorization = request.requestHeaders().get("Authorization");
-		String bearer = (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7))
+	private static String bearer(String authorization) {
+		return (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7))
 				? authorization.substring(7).trim() : null;
-		IssuedToken token = (bearer != null) ? this.tokens.get(bearer) : null;
-		boolean foreign = bearer != null && token == null && this.acceptForeignTokens;
-		if (this.refuseTokens || (!foreign && (token == null || !token.isValid()))) {
-			return new Answer(401, Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\""),
-					"{\"error\":\"invalid_token\"}");
-		}
-		Set<String> scopes = foreign ? Set.of("default") : token.scopes();
-		for (Map.Entry<String, String> required : this.requiredScopes.entrySet()) {
-			if (path.startsWith(required.getKey()) && !scopes.contains(required.getValue())) {
-				return new Answer(403,
-						Map.of("WWW-Authenticate",
-								"Bearer error=\"insufficient_scope\", scope=\"" + required.getValue() + "\""),
-						"{\"error\":\"insufficient_scope\"}");
-			}
-		}
-		return route(request, path, body, scopes);
-	}
-
-	private Answer route(HttpServerRequest request, String path, String body, Set<String> scopes) {
-		String method = request.method().name();
-		if (path.startsWith(ECHO_PREFIX)) {
-			Map<String, Object> echo = new LinkedHashMap<>();
-			echo.put("method", method);
-			echo.put("path", path);
-			echo.put("body", body);
-			return ok(echo);
-		}
-		if (WHOAMI_PATH.equals(path) && "GET".equals(method)) {
-			Map<String, Object> identity = new LinkedHashMap<>();
-			identity.put("id", "550e8400-e29b-41d4-a716-446655440000");
-			identity.put("name", "Embedded CXone API Key");
-			identity.put("email", "api-key@embedded-cxone.invalid");
-			identity.put("scopes", new ArrayList<>(scopes));
-			identity.put("siteId", "123456");
-			return ok(identity);
-		}
-		if (CONVERSATIONS_SUMMARY_PATH.equals(path) && "POST".equals(method)) {
-			return conversationsSummary(body);
-		}
-		if (AGENTS_PATH.equals(path) && "GET".equals(method)) {
-			return ok(Map.of("agents",
-					List.of(Map.of("agentId", 1001, "firstName", "Ada", "lastName", "Lovelace", "isActive", true),
-							Map.of("agentId", 1002, "firstName", "Alan", "lastName", "Turing", "isActive", true))));
-		}
-		if (SERVER_TIME_PATH.equals(path) && "GET".equals(method)) {
-			return ok(Map.of("ServerTime", Instant.now().toString()));
-		}
-		return error(404, "not_found", "The embedded CXone has no " + method + " " + path);
-	}
-
-	@SuppressWarnings("unchecked")
-	private Answer conversationsSummary(String body) {
-		Map<String, Object> query;
-		try {
-			query = json.readValue(body, Map.class);
-		}
-		catch (RuntimeException ex) {
-			return error(400, "invalid_request", "The body must be a JSON object");
-		}
-		if (!(query.get("interval") instanceof Map) || !(query.get("groupBy") instanceof List)) {
-			return error(400, "invalid_request", "interval (an object with from and to) and groupBy (a list) are required");
-		}
-		List<String> groupBy = (List<String>) query.get("groupBy");
-		List<Map<String, Object>> groups = new ArrayList<>();
-		String[][] rows = { { "INBOUND", "42" }, { "OUTBOUND", "17" }, { "TRANSFER", "5" } };
-		int size = (query.get("size") instanceof Number number) ? number.intValue() : rows.length;
-		for (int i = 0; i < Math.min(size, rows.length); i++) {
-			Map<String, Object> group = new LinkedHashMap<>();
-			for (String key : groupBy) {
-				group.put(key, rows[i][0]);
-			}
-			group.put("count", Integer.parseInt(rows[i][1]));
-			groups.add(group);
-		}
-		Map<String, Object> answer = new LinkedHashMap<>();
-		answer.put("interval", query.get("interval"));
-		answer.put("filter", query.getOrDefault("filter", Map.of()));
-		answer.put("groups", groups);
-		return ok(answer);
-	}
-
-	private static String[] clientCredentials(String authorization, Map<String, String> form) {
-		if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-			String decoded;
-			try {
-				decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
-			}
-			catch (IllegalArgumentException ex) {
-				return null;
-			}
-			int colon = decoded.indexOf(':');
-			if (colon < 0) {
-				return null;
-			}
-			return new String[] { decode(decoded.substring(0, colon)), decode(decoded.substring(colon + 1)) };
-		}
-		if (form.containsKey("client_id") && form.containsKey("client_secret")) {
-			return new String[] { form.get("client_id"), form.get("client_secret") };
-		}
-		return null;
-	}
-
-	private static Map<String, String> parseForm(String body) {
-		Map<String, String> form = new LinkedHashMap<>();
-		for (String pair : body.split("&")) {
-			if (pair.isEmpty()) {
-				continue;
-			}
-			int equals = pair.indexOf('=');
-			String name = decode((equals < 0) ? pair : pair.substring(0, equals));
-			form.put(name, (equals < 0) ? "" : decode(pair.substring(equals + 1)));
-		}
-		return form;
-	}
-
-	private static String decode(String value) {
-		return URLDecoder.decode(value, StandardCharsets.UTF_8);
-	}
-
-	private static String path(HttpServerRequest request) {
-		String uri = request.uri();
-		int query = uri.indexOf('?');
-		return (query < 0) ? uri : uri.substring(0, query);
-	}
-
-	private static RecordedRequest record(HttpServerRequest request, String body, Instant receivedAt, int status) {
-		Map<String, String> headers = new LinkedHashMap<>();
-		request.requestHeaders().forEach((header) -> headers.putIfAbsent(header.getKey().toLowerCase(Locale.ROOT),
-				header.getValue()));
-		String uri = request.uri();
-		int query = uri.indexOf('?');
-		return new RecordedRequest(request.method().name(), path(request), (query < 0) ? "" : uri.substring(query + 1),
-				Collections.unmodifiableMap(headers), body, receivedAt, status);
-	}
-
-	private static Answer ok(Object body) {
-		return new Answer(200, Map.of(), json.writeValueAsString(body));
-	}
-
-	private static Answer error(int status, String code, String description) {
-		return new Answer(status, Map.of(),
-				json.writeValueAsString(Map.of("error", code, "error_description", description)));
-	}
-
-	private record Answer(int status, Map<String, String> headers, String body) {
-	}
-
-	private Fault nextApiFault(String path) {
-		for (Fault fault : this.apiFaults) {
-			// remove() succeeds for one request only, so that each fault is answered once.
-			if (fault.appliesTo(path) && this.apiFaults.remove(fault)) {
-				return fault;
-			}
-		}
-		return null;
-	}
-
-	private record Fault(int status, String retryAfter, String path) {
-
-		boolean appliesTo(String requestPath) {
-			return this.path == null || this.path.equals(requestPath);
-		}
-
-	}
-
-	private static final class IssuedToken {
-
-		private final Instant expiresAt;
-
-		private final Set<String> scopes;
-
-		private volatile boolean revoked;
-
-		IssuedToken(Instant expiresAt, Set<String> scopes) {
-			this.expiresAt = expiresAt;
-			this.scopes = Set.copyOf(scopes);
-		}
-
-		boolean isValid() {
-			return !this.revoked && Instant.now().isBefore(this.expiresAt);
-		}
-
-		Set<String> scopes() {
-			return this.scopes;
-		}
-
-		void revoke() {
-			this.revoked = true;
-		}
-
 	}
 
 	@Override

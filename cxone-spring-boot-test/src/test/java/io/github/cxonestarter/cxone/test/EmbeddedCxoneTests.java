@@ -2,6 +2,7 @@ package io.github.cxonestarter.cxone.test;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,6 +18,7 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests of {@link EmbeddedCxone} itself: its protocol, its faults and its journal.
@@ -45,7 +47,7 @@ class EmbeddedCxoneTests {
 	@Test
 	void whenTheClientAuthenticatesInTheBodyThenATokenIsIssued(EmbeddedCxone cxone) throws Exception {
 		HttpResponse<String> response = token(cxone, null, "grant_type=client_credentials&client_id="
-				+ EmbeddedCxone.CLIENT_ID + "&client_secret=" + EmbeddedCxone.CLIENT_SECRET);
+				+ form(EmbeddedCxone.CLIENT_ID) + "&client_secret=" + form(EmbeddedCxone.CLIENT_SECRET));
 		assertThat(response.statusCode()).isEqualTo(200);
 	}
 
@@ -151,6 +153,7 @@ class EmbeddedCxoneTests {
 		HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create(cxone.baseUrl()
 				+ EmbeddedCxone.CONVERSATIONS_SUMMARY_PATH))
 			.header("Authorization", "Bearer " + accessToken(cxone))
+			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString("{}"))
 			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(bad.statusCode()).isEqualTo(400);
@@ -171,6 +174,173 @@ class EmbeddedCxoneTests {
 		assertThat(api.receivedAt()).isAfterOrEqualTo(cxone.tokenRequests().get(0).receivedAt());
 		cxone.reset();
 		assertThat(cxone.requests()).isEmpty();
+	}
+
+	@Test
+	void whenBasicCredentialsAreNotFormEncodedThenTheSecretWithPlusSlashAndEqualsIsRefused(EmbeddedCxone cxone)
+			throws Exception {
+		assertThat(EmbeddedCxone.CLIENT_SECRET).contains("+", "/", "=");
+		assertThat(EmbeddedCxone.ACCESS_KEY_SECRET).contains("+", "/", "=");
+		// Sent raw, '+' decodes to a space, as RFC 6749 section 2.3.1 and form decoding say.
+		HttpResponse<String> raw = token(cxone, rawBasic(EmbeddedCxone.CLIENT_ID, EmbeddedCxone.CLIENT_SECRET),
+				"grant_type=client_credentials");
+		assertThat(raw.statusCode()).isEqualTo(401);
+		assertThat(raw.headers().firstValue("WWW-Authenticate")).hasValueSatisfying((value) -> assertThat(value).startsWith("Basic"));
+		// Encoded twice, the secret arrives with its escapes in it.
+		HttpResponse<String> twice = token(cxone, rawBasic(EmbeddedCxone.CLIENT_ID, form(form(EmbeddedCxone.CLIENT_SECRET))),
+				"grant_type=client_credentials");
+		assertThat(twice.statusCode()).isEqualTo(401);
+		// Base64 of the URL alphabet is not Basic.
+		String urlBase64 = "Basic " + Base64.getUrlEncoder()
+			.encodeToString((EmbeddedCxone.CLIENT_ID + ":" + form(EmbeddedCxone.CLIENT_SECRET)).getBytes(StandardCharsets.UTF_8));
+		assertThat(token(cxone, urlBase64, "grant_type=client_credentials").statusCode()).isIn(200, 401);
+		assertThat(token(cxone, basic(EmbeddedCxone.CLIENT_ID, EmbeddedCxone.CLIENT_SECRET), "grant_type=client_credentials")
+			.statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void whenATokenRequestBreaksTheProtocolThenItIsRefusedAsAnAuthorizationServerWould(EmbeddedCxone cxone)
+			throws Exception {
+		String basic = basic(EmbeddedCxone.CLIENT_ID, EmbeddedCxone.CLIENT_SECRET);
+		int issued = cxone.issuedTokenCount();
+		// A parameter twice (RFC 6749 section 3.2).
+		assertThat(token(cxone, basic, "grant_type=client_credentials&grant_type=client_credentials").statusCode())
+			.isEqualTo(400);
+		// Two client authentication methods (RFC 6749 section 2.3).
+		assertThat(token(cxone, basic, "grant_type=client_credentials&client_secret=" + form(EmbeddedCxone.CLIENT_SECRET))
+			.statusCode()).isEqualTo(400);
+		// Not a form.
+		HttpResponse<String> json = this.http.send(HttpRequest.newBuilder(URI.create(cxone.tokenUri()))
+			.header("Content-Type", "application/json")
+			.header("Authorization", basic)
+			.POST(HttpRequest.BodyPublishers.ofString("{\"grant_type\":\"client_credentials\"}"))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(json.statusCode()).isEqualTo(400);
+		assertThat(cxone.issuedTokenCount()).isEqualTo(issued);
+	}
+
+	@Test
+	void whenTheTokenEndpointIsRateLimitedThenItAnswers429WithRetryAfterAndThenA5xxBurst(EmbeddedCxone cxone)
+			throws Exception {
+		cxone.enqueueTokenFaults(1, InjectedFault.status(429).retryAfter("3"))
+			.enqueueTokenFaults(2, InjectedFault.status(503).htmlPage());
+		String basic = basic(EmbeddedCxone.CLIENT_ID, EmbeddedCxone.CLIENT_SECRET);
+		HttpResponse<String> limited = token(cxone, basic, "grant_type=client_credentials");
+		assertThat(limited.statusCode()).isEqualTo(429);
+		assertThat(limited.headers().firstValue("Retry-After")).hasValue("3");
+		HttpResponse<String> down = token(cxone, basic, "grant_type=client_credentials");
+		assertThat(down.statusCode()).isEqualTo(503);
+		assertThat(down.headers().firstValue("Content-Type")).hasValue("text/html");
+		assertThat(down.body()).startsWith("<html>");
+		assertThat(token(cxone, basic, "grant_type=client_credentials").statusCode()).isEqualTo(503);
+		assertThat(token(cxone, basic, "grant_type=client_credentials").statusCode()).isEqualTo(200);
+		assertThat(cxone.tokenRequestCount()).isEqualTo(4);
+	}
+
+	@Test
+	void whenAFaultHasAnHtmlPageOrNoContentTypeThenTheAnswerCarriesIt(EmbeddedCxone cxone) throws Exception {
+		String token = accessToken(cxone);
+		cxone.enqueueApiFaults(EmbeddedCxone.AGENTS_PATH, 1, InjectedFault.status(502).htmlPage())
+			.enqueueApiFaults(EmbeddedCxone.AGENTS_PATH, 1, InjectedFault.status(503).withoutContentType());
+		HttpResponse<String> html = get(cxone, EmbeddedCxone.AGENTS_PATH, token);
+		assertThat(html.statusCode()).isEqualTo(502);
+		assertThat(html.headers().firstValue("Content-Type")).hasValue("text/html");
+		assertThat(html.body()).contains("<h1>502</h1>");
+		HttpResponse<String> untyped = get(cxone, EmbeddedCxone.AGENTS_PATH, token);
+		assertThat(untyped.statusCode()).isEqualTo(503);
+		assertThat(untyped.headers().firstValue("Content-Type")).isEmpty();
+		assertThat(untyped.body()).isNotBlank();
+	}
+
+	@Test
+	void whenTheTokenIsBadThenA401ComesFirstAndTheFaultWaitsForAGoodToken(EmbeddedCxone cxone) throws Exception {
+		cxone.enqueueApiFaults(EmbeddedCxone.AGENTS_PATH, 1, 429, "1");
+		assertThat(get(cxone, EmbeddedCxone.AGENTS_PATH, "made-up").statusCode()).isEqualTo(401);
+		String token = accessToken(cxone);
+		assertThat(get(cxone, EmbeddedCxone.AGENTS_PATH, token).statusCode()).isEqualTo(429);
+		assertThat(get(cxone, EmbeddedCxone.AGENTS_PATH, token).statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void whenTheConnectionBreaksThenTheClientSeesItBreak(EmbeddedCxone cxone) throws Exception {
+		String token = accessToken(cxone);
+		cxone.enqueueApiFaults(EmbeddedCxone.AGENTS_PATH, 1, InjectedFault.closeMidResponse())
+			.enqueueApiFaults(EmbeddedCxone.ECHO_PREFIX, 1, InjectedFault.closeWithoutResponse());
+		assertThatExceptionOfType(IOException.class).isThrownBy(() -> get(cxone, EmbeddedCxone.AGENTS_PATH, token));
+		// A POST, which the JDK's client does not retry by itself.
+		HttpRequest post = HttpRequest.newBuilder(URI.create(cxone.baseUrl() + EmbeddedCxone.ECHO_PREFIX))
+			.header("Authorization", "Bearer " + token)
+			.POST(HttpRequest.BodyPublishers.ofString("hello"))
+			.build();
+		assertThatExceptionOfType(IOException.class)
+			.isThrownBy(() -> this.http.send(post, HttpResponse.BodyHandlers.ofString()));
+		assertThat(get(cxone, EmbeddedCxone.AGENTS_PATH, token).statusCode()).isEqualTo(200);
+		assertThat(cxone.apiRequests()).extracting(RecordedRequest::status).containsExactly(200, 0, 200);
+	}
+
+	@Test
+	void whenNoResponseIsPlannedThenTheClientTimesOutAndTheNextRequestIsAnswered(EmbeddedCxone cxone)
+			throws Exception {
+		String token = accessToken(cxone);
+		cxone.enqueueApiFaults(EmbeddedCxone.AGENTS_PATH, 1, InjectedFault.noResponse());
+		HttpRequest silent = HttpRequest.newBuilder(URI.create(cxone.baseUrl() + EmbeddedCxone.AGENTS_PATH))
+			.header("Authorization", "Bearer " + token)
+			.timeout(Duration.ofMillis(500))
+			.build();
+		assertThatExceptionOfType(java.net.http.HttpTimeoutException.class)
+			.isThrownBy(() -> this.http.send(silent, HttpResponse.BodyHandlers.ofString()));
+		assertThat(get(cxone, EmbeddedCxone.AGENTS_PATH, token).statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void whenTokensAreRefusedForOnePathThenOtherPathsStillAcceptThem(EmbeddedCxone cxone) throws Exception {
+		String token = accessToken(cxone);
+		cxone.refuseTokens(EmbeddedCxone.AGENTS_PATH, true);
+		assertThat(get(cxone, EmbeddedCxone.AGENTS_PATH, token).statusCode()).isEqualTo(401);
+		assertThat(get(cxone, EmbeddedCxone.AGENTS_PATH, accessToken(cxone)).statusCode()).isEqualTo(401);
+		assertThat(get(cxone, EmbeddedCxone.WHOAMI_PATH, token).statusCode()).isEqualTo(200);
+		cxone.refuseTokens(EmbeddedCxone.AGENTS_PATH, false);
+		assertThat(get(cxone, EmbeddedCxone.AGENTS_PATH, token).statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void whenUnauthorizedBeforeBodyThenA401ArrivesWithoutTheBodyBeingRead(EmbeddedCxone cxone) throws Exception {
+		cxone.unauthorizedBeforeBody(true);
+		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(URI.create(cxone.baseUrl()
+				+ EmbeddedCxone.ECHO_PREFIX))
+			.header("Authorization", "Bearer made-up")
+			.POST(HttpRequest.BodyPublishers.ofString("x".repeat(4096)))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(401);
+		assertThat(cxone.apiRequests()).singleElement().satisfies((request) -> {
+			assertThat(request.status()).isEqualTo(401);
+			assertThat(request.body()).isEmpty();
+		});
+	}
+
+	@Test
+	void whenTheTokenIsDelayedThenItsLifetimeStartsWhenItIsSent(EmbeddedCxone cxone) throws Exception {
+		cxone.tokenLifetime(Duration.ofSeconds(2)).tokenDelay(Duration.ofMillis(1500));
+		String token = accessToken(cxone);
+		// Issued before the delay, the token would have had 0.5 s left.
+		Thread.sleep(700);
+		assertThat(get(cxone, EmbeddedCxone.WHOAMI_PATH, token).statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void whenAnotherServerIssuedTheTokenThenOnlyATrustedValidOneIsAccepted(EmbeddedCxone cxone) throws Exception {
+		try (EmbeddedCxone auth = EmbeddedCxone.start()) {
+			String foreign = accessToken(auth);
+			assertThat(get(cxone, EmbeddedCxone.WHOAMI_PATH, foreign).statusCode()).isEqualTo(401);
+			cxone.trustTokensOf(auth);
+			assertThat(get(cxone, EmbeddedCxone.WHOAMI_PATH, foreign).statusCode()).isEqualTo(200);
+			assertThat(get(cxone, EmbeddedCxone.WHOAMI_PATH, "made-up").statusCode()).isEqualTo(401);
+			auth.revokeAllTokens();
+			assertThat(get(cxone, EmbeddedCxone.WHOAMI_PATH, foreign).statusCode()).isEqualTo(401);
+			cxone.acceptForeignTokens("good"::equals);
+			assertThat(get(cxone, EmbeddedCxone.WHOAMI_PATH, "good").statusCode()).isEqualTo(200);
+			assertThat(get(cxone, EmbeddedCxone.WHOAMI_PATH, "bad").statusCode()).isEqualTo(401);
+		}
 	}
 
 	private String accessToken(EmbeddedCxone cxone) throws IOException, InterruptedException {
@@ -202,8 +372,19 @@ class EmbeddedCxoneTests {
 		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
+	/**
+	 * Basic credentials as RFC 6749 section 2.3.1 says: each part form-encoded first.
+	 */
 	private static String basic(String clientId, String secret) {
+		return rawBasic(form(clientId), form(secret));
+	}
+
+	private static String rawBasic(String clientId, String secret) {
 		return "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
+	}
+
+	private static String form(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8);
 	}
 
 }
