@@ -32,11 +32,19 @@ public final class Benchmarks {
 
 	private static final String STEADY = "steady load, concurrency 64, the clients taking turns";
 
-	private static final String ROLLOVER = "token rollover: 3 s tokens, 300 ms token endpoint, concurrency 64";
-
 	private final int iterations;
 
 	private final boolean smoke;
+
+	/**
+	 * Lifetime of the tokens during the rollover: 2 s in a smoke run, so that its short run
+	 * still sees the token renewed twice.
+	 */
+	private final Duration rolloverTokenLifetime;
+
+	private final Duration rolloverDuration;
+
+	private final String rollover;
 
 	private final Map<String, Map<String, List<Run>>> results = new LinkedHashMap<>();
 
@@ -45,6 +53,10 @@ public final class Benchmarks {
 	Benchmarks(int iterations, boolean smoke) {
 		this.iterations = iterations;
 		this.smoke = smoke;
+		this.rolloverTokenLifetime = smoke ? Duration.ofSeconds(2) : Duration.ofSeconds(3);
+		this.rolloverDuration = smoke ? Duration.ofMillis(3200) : Duration.ofSeconds(8);
+		this.rollover = "token rollover: " + this.rolloverTokenLifetime.toSeconds()
+				+ " s tokens, 300 ms token endpoint, concurrency 64";
 	}
 
 	public static void main(String[] args) throws IOException {
@@ -136,14 +148,12 @@ public final class Benchmarks {
 	}
 
 	private void rollover(EmbeddedCxone cxone) {
-		Duration duration = this.smoke ? Duration.ofSeconds(2) : Duration.ofSeconds(8);
 		for (String client : inTurn(STOCK, OURS)) {
 			prepare(cxone);
-			cxone.tokenLifetime(Duration.ofSeconds(3));
+			cxone.tokenLifetime(this.rolloverTokenLifetime);
 			cxone.tokenDelay(Duration.ofMillis(300));
 			try (BenchClient bench = create(client, cxone, Duration.ofSeconds(1))) {
-				record(ROLLOVER, client,
-						Run.measureFor(bench, cxone, duration, 64));
+				record(this.rollover, client, Run.measureFor(bench, cxone, this.rolloverDuration, 64));
 			}
 		}
 	}
@@ -242,7 +252,7 @@ public final class Benchmarks {
 		ratio(out, STEADY, OURS, PLAIN, "p99", Run::p99);
 		ratio(out, STEADY, OURS, STOCK, "throughput", Run::throughput);
 		ratio(out, STEADY, OURS, STOCK, "p99", Run::p99);
-		Map<String, List<Run>> rollover = this.results.get(ROLLOVER);
+		Map<String, List<Run>> rollover = this.results.get(this.rollover);
 		Map<String, List<Run>> steady = this.results.get(STEADY);
 		if (rollover != null && steady != null) {
 			for (String client : List.of(OURS, STOCK)) {

@@ -15,6 +15,8 @@ import reactor.core.publisher.Mono;
  * One measured run of one client: a fixed number of calls at a fixed concurrency.
  *
  * @param tokenRequests token requests the server saw
+ * @param apiRequests API requests the server saw: the calls, and every retry and every
+ * replay after a 401
  * @param calls calls made
  * @param failures calls that ended in an error
  * @param throughput calls per second
@@ -22,7 +24,7 @@ import reactor.core.publisher.Mono;
  * @param p99 99th percentile in microseconds
  * @param p999 99.9th percentile in microseconds
  */
-record Run(int tokenRequests, int calls, int failures, double throughput, long p50, long p99, long p999) {
+record Run(int tokenRequests, int apiRequests, int calls, int failures, double throughput, long p50, long p99, long p999) {
 
 	static final String PATH = EmbeddedCxone.SERVER_TIME_PATH;
 
@@ -32,6 +34,7 @@ record Run(int tokenRequests, int calls, int failures, double throughput, long p
 	 */
 	static Run measure(BenchClient client, EmbeddedCxone cxone, int calls, int concurrency, IntConsumer beforeCall) {
 		int tokensBefore = cxone.tokenRequestCount();
+		int apiBefore = cxone.apiRequestCount();
 		long[] latencies = new long[calls];
 		AtomicInteger failures = new AtomicInteger();
 		long start = System.nanoTime();
@@ -48,8 +51,9 @@ record Run(int tokenRequests, int calls, int failures, double throughput, long p
 		double seconds = (System.nanoTime() - start) / 1e9;
 		long[] sorted = latencies.clone();
 		Arrays.sort(sorted);
-		return new Run(cxone.tokenRequestCount() - tokensBefore, calls, failures.get(), calls / seconds,
-				percentile(sorted, 0.50), percentile(sorted, 0.99), percentile(sorted, 0.999));
+		return new Run(cxone.tokenRequestCount() - tokensBefore, cxone.apiRequestCount() - apiBefore, calls,
+				failures.get(), calls / seconds, percentile(sorted, 0.50), percentile(sorted, 0.99),
+				percentile(sorted, 0.999));
 	}
 
 	/**
@@ -80,7 +84,8 @@ record Run(int tokenRequests, int calls, int failures, double throughput, long p
 	private static Run of(List<Sample> samples) {
 		long[] sorted = samples.stream().flatMapToLong((sample) -> Arrays.stream(sample.latencies())).sorted().toArray();
 		double seconds = samples.stream().mapToDouble(Sample::seconds).sum();
-		return new Run(samples.stream().mapToInt(Sample::tokenRequests).sum(), sorted.length,
+		return new Run(samples.stream().mapToInt(Sample::tokenRequests).sum(),
+				samples.stream().mapToInt(Sample::apiRequests).sum(), sorted.length,
 				samples.stream().mapToInt(Sample::failures).sum(), sorted.length / seconds, percentile(sorted, 0.50),
 				percentile(sorted, 0.99), percentile(sorted, 0.999));
 	}
@@ -88,10 +93,11 @@ record Run(int tokenRequests, int calls, int failures, double throughput, long p
 	/**
 	 * Calls made for a while at a fixed concurrency: their latencies in nanoseconds.
 	 */
-	private record Sample(long[] latencies, int failures, int tokenRequests, double seconds) {
+	private record Sample(long[] latencies, int failures, int tokenRequests, int apiRequests, double seconds) {
 
 		static Sample take(BenchClient client, EmbeddedCxone cxone, Duration duration, int concurrency) {
 			int tokensBefore = cxone.tokenRequestCount();
+			int apiBefore = cxone.apiRequestCount();
 			// Room for 200 calls a millisecond, several times what this machine manages.
 			long[] latencies = new long[(int) Math.min(4_000_000, Math.max(10_000, duration.toMillis() * 200))];
 			AtomicInteger count = new AtomicInteger();
@@ -112,7 +118,7 @@ record Run(int tokenRequests, int calls, int failures, double throughput, long p
 				.blockLast(duration.plusMinutes(5));
 			double seconds = (System.nanoTime() - start) / 1e9;
 			return new Sample(Arrays.copyOf(latencies, count.get()), failures.get(),
-					cxone.tokenRequestCount() - tokensBefore, seconds);
+					cxone.tokenRequestCount() - tokensBefore, cxone.apiRequestCount() - apiBefore, seconds);
 		}
 
 	}
