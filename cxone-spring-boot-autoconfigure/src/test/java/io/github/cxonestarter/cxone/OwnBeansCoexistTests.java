@@ -1,6 +1,7 @@
 package io.github.cxonestarter.cxone;
 
 import java.time.Duration;
+import java.util.List;
 
 import io.github.cxonestarter.cxone.autoconfigure.CxoneAutoConfiguration;
 import io.github.cxonestarter.cxone.test.EmbeddedCxone;
@@ -13,6 +14,8 @@ import org.springframework.boot.test.context.runner.ReactiveWebApplicationContex
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
@@ -24,7 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * An application with its own {@link WebClient} bean and its own OAuth2 client registration
- * keeps both, and both work, next to {@link CxoneWebClient}.
+ * keeps both, and both work, next to {@link CxoneWebClient}; the clients it builds from Boot's
+ * {@link WebClient.Builder}, or from a builder of its own that the starter uses too, get
+ * nothing of CXone's.
  */
 class OwnBeansCoexistTests {
 
@@ -48,7 +53,7 @@ class OwnBeansCoexistTests {
 					assertThat(context).hasNotFailed();
 					// Injection by type still finds exactly the application's beans.
 					WebClient own = context.getBean(WebClient.class);
-					assertThat(own).isSameAs(context.getBean(OwnWebClientConfiguration.class).webClient);
+					assertThat(own).isSameAs(context.getBean("ownWebClient"));
 					ReactiveClientRegistrationRepository registrations = context
 						.getBean(ReactiveClientRegistrationRepository.class);
 					assertThat(registrations.findByRegistrationId("other").block(TIMEOUT)).isNotNull();
@@ -60,11 +65,10 @@ class OwnBeansCoexistTests {
 						.authorize(OAuth2AuthorizeRequest.withClientRegistrationId("other").principal("app").build())
 						.block(TIMEOUT);
 					assertThat(other.getAccessToken().getScopes()).containsExactly("reporting");
-					// The application's WebClient carries no CXone token.
-					own.get().uri(cxone.baseUrl() + EmbeddedCxone.WHOAMI_PATH).retrieve().toBodilessEntity()
-						.onErrorResume((ex) -> reactor.core.publisher.Mono.empty()).block(TIMEOUT);
-					RecordedRequest ownRequest = cxone.apiRequests().get(0);
-					assertThat(ownRequest.header("Authorization")).isNull();
+					// The application's WebClient, and one it builds from Boot's builder now that the
+					// starter has built its own, carry no CXone token and no CXone filter.
+					assertSentAsItIs(own, cxone);
+					assertSentAsItIs(context.getBean(WebClient.Builder.class).build(), cxone);
 					// And CxoneWebClient works.
 					assertThat(CxoneTestContexts.whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT))
 						.contains("Embedded CXone API Key");
@@ -72,14 +76,64 @@ class OwnBeansCoexistTests {
 		}
 	}
 
+	@Test
+	void whenTheAppSharesOneWebClientBuilderThenClientsItBuildsCarryNoCxoneFilter() {
+		try (EmbeddedCxone cxone = EmbeddedCxone.start()) {
+			CxoneTestContexts.runner(cxone).withUserConfiguration(SharedBuilderConfiguration.class).run((context) -> {
+				assertThat(context).hasNotFailed();
+				WebClient.Builder shared = context.getBean(WebClient.Builder.class);
+				assertThat(shared).isSameAs(context.getBean(SharedBuilderConfiguration.class).builder);
+				// Built after the starter built CxoneWebClient from the same builder, as a service
+				// that creates its client when first used does.
+				assertSentAsItIs(shared.build(), cxone);
+				assertThat(CxoneTestContexts.whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT))
+					.contains("Embedded CXone API Key");
+			});
+		}
+	}
+
+	/**
+	 * Send a GET that CXone answers 503 through the application's client, and check that it
+	 * went out once, as it was: no CXone token, no CXone retry.
+	 */
+	private static void assertSentAsItIs(WebClient client, EmbeddedCxone cxone) {
+		int before = cxone.apiRequests().size();
+		cxone.enqueueApiFaults(EmbeddedCxone.WHOAMI_PATH, 1, 503, null);
+		HttpStatusCode status = client.get()
+			.uri(cxone.baseUrl() + EmbeddedCxone.WHOAMI_PATH)
+			.exchangeToMono((response) -> response.releaseBody().thenReturn(response.statusCode()))
+			.block(TIMEOUT);
+		assertThat(status.value()).isEqualTo(503);
+		List<RecordedRequest> requests = cxone.apiRequests();
+		assertThat(requests.subList(before, requests.size())).singleElement().satisfies((request) -> {
+			assertThat(request.status()).isEqualTo(503);
+			assertThat(request.header("Authorization")).isNull();
+			assertThat(request.header("Accept")).isNotEqualTo(MediaType.APPLICATION_JSON_VALUE);
+		});
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class OwnWebClientConfiguration {
 
-		final WebClient webClient = WebClient.create();
+		@Bean
+		WebClient ownWebClient(WebClient.Builder builder) {
+			return builder.build();
+		}
+
+	}
+
+	/**
+	 * One builder for all of the application's clients: a singleton, where Boot's is a new
+	 * builder for each injection point.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class SharedBuilderConfiguration {
+
+		final WebClient.Builder builder = WebClient.builder();
 
 		@Bean
-		WebClient ownWebClient() {
-			return this.webClient;
+		WebClient.Builder sharedWebClientBuilder() {
+			return this.builder;
 		}
 
 	}
