@@ -1,12 +1,15 @@
 package io.github.cxonestarter.cxone.autoconfigure;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.cxonestarter.cxone.CxoneTestContexts;
 import io.github.cxonestarter.cxone.CxoneWebClient;
 import io.github.cxonestarter.cxone.CxoneWebClientCustomizer;
+import io.github.cxonestarter.cxone.test.EmbeddedCxone;
 import io.github.cxonestarter.cxone.token.CxoneTokenManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,15 +23,19 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.security.authentication.TestingAuthenticationToken;
 import org.springframework.security.oauth2.client.InMemoryReactiveOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,6 +46,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class CxoneAutoConfigurationTests {
 
 	private static final String SECRET = "canary-secret-7f3a";
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	private final ApplicationContextRunner contextRunner = CxoneTestContexts.runner();
 
@@ -149,6 +158,53 @@ class CxoneAutoConfigurationTests {
 	}
 
 	@Test
+	void whenUserDefinesTheTokenStoreThenTheTokenTheApiReceivedIsSavedThere() {
+		try (EmbeddedCxone cxone = EmbeddedCxone.start()) {
+			CxoneTestContexts.runner(cxone).withUserConfiguration(UserTokenStoreConfiguration.class).run((context) -> {
+				ReactiveOAuth2AuthorizedClientService store = userStore(context);
+				assertThat(store.loadAuthorizedClient(CxoneAutoConfiguration.REGISTRATION_ID, CxoneAutoConfiguration.PRINCIPAL)
+					.blockOptional(TIMEOUT)).isEmpty();
+				assertThat(CxoneTestContexts.whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT))
+					.contains("Embedded CXone API Key");
+				OAuth2AuthorizedClient saved = store
+					.<OAuth2AuthorizedClient>loadAuthorizedClient(CxoneAutoConfiguration.REGISTRATION_ID,
+							CxoneAutoConfiguration.PRINCIPAL)
+					.block(TIMEOUT);
+				assertThat(saved).as("the token in the application's store").isNotNull();
+				assertThat(cxone.apiRequests()).singleElement()
+					.satisfies((request) -> assertThat(request.header("Authorization"))
+						.isEqualTo("Bearer " + saved.getAccessToken().getTokenValue()));
+			});
+		}
+	}
+
+	@Test
+	void whenTheUserTokenStoreAlreadyHoldsAValidTokenThenItIsUsedWithoutATokenRequest() {
+		try (EmbeddedCxone cxone = EmbeddedCxone.start()) {
+			// A token CXone issued to another instance of the application, which shares the store.
+			AtomicReference<OAuth2AccessToken> issued = new AtomicReference<>();
+			CxoneTestContexts.runner(cxone)
+				.run((context) -> issued.set(context.getBean(CxoneTokenManager.class).getAccessToken().block(TIMEOUT)));
+			cxone.reset();
+			CxoneTestContexts.runner(cxone).withUserConfiguration(UserTokenStoreConfiguration.class).run((context) -> {
+				ClientRegistration registration = registration(context.getBean("cxoneClientRegistrationRepository",
+						ReactiveClientRegistrationRepository.class));
+				userStore(context)
+					.saveAuthorizedClient(
+							new OAuth2AuthorizedClient(registration, CxoneAutoConfiguration.PRINCIPAL, issued.get()),
+							new TestingAuthenticationToken(CxoneAutoConfiguration.PRINCIPAL, null))
+					.block(TIMEOUT);
+				assertThat(CxoneTestContexts.whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT))
+					.contains("Embedded CXone API Key");
+				assertThat(cxone.tokenRequestCount()).isZero();
+				assertThat(cxone.apiRequests()).singleElement()
+					.satisfies((request) -> assertThat(request.header("Authorization"))
+						.isEqualTo("Bearer " + issued.get().getTokenValue()));
+			});
+		}
+	}
+
+	@Test
 	void whenCustomizersAreDefinedThenTheyAreApplied() {
 		this.contextRunner.withPropertyValues(this.credentials)
 			.withUserConfiguration(CustomizerConfiguration.class)
@@ -250,6 +306,13 @@ class CxoneAutoConfigurationTests {
 			assertThat(registration(context.getBean("cxoneClientRegistrationRepository",
 					ReactiveClientRegistrationRepository.class)).toString()).doesNotContain(SECRET);
 		});
+	}
+
+	private static ReactiveOAuth2AuthorizedClientService userStore(ApplicationContext context) {
+		ReactiveOAuth2AuthorizedClientService store = context.getBean("cxoneAuthorizedClientService",
+				ReactiveOAuth2AuthorizedClientService.class);
+		assertThat(store).isSameAs(UserTokenStoreConfiguration.store);
+		return store;
 	}
 
 	private static ClientRegistration registration(ReactiveClientRegistrationRepository repository) {
