@@ -1,5 +1,6 @@
 package io.github.cxonestarter.cxone;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -117,8 +118,10 @@ public final class AuthorizationServer {
 	 * @param clientId the client, from Basic authentication or the body
 	 * @param authorizationScheme the scheme of the Authorization header, or {@code null}
 	 * @param parameters the form parameters
+	 * @param receivedAt when the request arrived, before the server looked at it
 	 */
-	public record TokenRequest(String clientId, String authorizationScheme, Map<String, String> parameters) {
+	public record TokenRequest(String clientId, String authorizationScheme, Map<String, String> parameters,
+			Instant receivedAt) {
 
 	}
 
@@ -141,6 +144,7 @@ public final class AuthorizationServer {
 		}
 
 		private static void record(HttpServletRequest request) {
+			Instant receivedAt = Instant.now();
 			String authorization = request.getHeader("Authorization");
 			String scheme = (authorization != null) ? authorization.split(" ")[0] : null;
 			String clientId = request.getParameter("client_id");
@@ -150,7 +154,7 @@ public final class AuthorizationServer {
 			}
 			Map<String, String> parameters = new java.util.TreeMap<>();
 			request.getParameterMap().forEach((name, values) -> parameters.put(name, values[0]));
-			tokenRequests.add(new TokenRequest(clientId, scheme, parameters));
+			tokenRequests.add(new TokenRequest(clientId, scheme, parameters, receivedAt));
 		}
 
 	}

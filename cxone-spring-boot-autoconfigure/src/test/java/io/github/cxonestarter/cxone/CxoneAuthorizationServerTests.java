@@ -1,6 +1,7 @@
 package io.github.cxonestarter.cxone;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import io.github.cxonestarter.cxone.AuthorizationServer.TokenRequest;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
 
 import static io.github.cxonestarter.cxone.CxoneTestContexts.whoami;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -100,17 +102,26 @@ class CxoneAuthorizationServerTests {
 			CxoneTokenManager tokens = context.getBean(CxoneTokenManager.class);
 			whoami(client).block(TIMEOUT);
 			int afterFirst = AuthorizationServer.tokenRequests(AuthorizationServer.SHORT_LIVED_CLIENT_ID).size();
-			String first = tokens.peek().getTokenValue();
+			OAuth2AccessToken first = tokens.peek();
 			// Before expiry - skew, calls reuse the token.
 			whoami(client).block(TIMEOUT);
 			assertThat(AuthorizationServer.tokenRequests(AuthorizationServer.SHORT_LIVED_CLIENT_ID)).hasSize(afterFirst);
 			await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
 				whoami(client).block(TIMEOUT);
-				return !tokens.peek().getTokenValue().equals(first);
+				return !tokens.peek().getTokenValue().equals(first.getTokenValue());
 			});
-			assertThat(AuthorizationServer.tokenRequests(AuthorizationServer.SHORT_LIVED_CLIENT_ID))
-				.hasSize(afterFirst + 1);
-			assertThat(tokens.peek().getExpiresAt()).isAfter(java.time.Instant.now());
+			List<TokenRequest> requests = AuthorizationServer.tokenRequests(AuthorizationServer.SHORT_LIVED_CLIENT_ID);
+			assertThat(requests).hasSize(afterFirst + 1);
+			// Renewed inside the refresh window: no sooner than 1 s before the first token's expiry,
+			// and before it, not once it had expired.
+			assertThat(requests.get(afterFirst).receivedAt()).as("when the renewal reached the authorization server")
+				.isAfterOrEqualTo(first.getExpiresAt().minus(Duration.ofSeconds(1)))
+				.isBefore(first.getExpiresAt());
+			assertThat(api.apiRequests())
+				.filteredOn((request) -> ("Bearer " + first.getTokenValue()).equals(request.header("Authorization")))
+				.isNotEmpty()
+				.allSatisfy((request) -> assertThat(request.receivedAt()).isBefore(first.getExpiresAt()));
+			assertThat(tokens.peek().getExpiresAt()).isAfter(Instant.now());
 		});
 	}
 
