@@ -7,6 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import io.github.cxonestarter.cxone.CxoneApiException;
 import io.github.cxonestarter.cxone.CxoneRateLimitException;
@@ -102,6 +103,56 @@ class RetryTests {
 			assertThat(Duration.between(calls.get(0).receivedAt(), calls.get(1).receivedAt()))
 				.isGreaterThanOrEqualTo(Duration.ofMillis(200));
 		});
+	}
+
+	@Test
+	void whenSeveralAttemptsFailWithoutRetryAfterThenEachWaitGrowsByTheMultiplier() {
+		// Waits of 100 ms, then 1 s, each with 50 % jitter; without the multiplier the second
+		// would be at most 300 ms (1.5 x 100 ms x the default multiplier of 2).
+		runner().withPropertyValues("cxone.retry.initial-backoff=100ms", "cxone.retry.multiplier=10").run((context) -> {
+			CxoneWebClient client = context.getBean(CxoneWebClient.class);
+			whoami(client).block(TIMEOUT);
+			cxone.reset();
+			cxone.enqueueApiFaults(EmbeddedCxone.WHOAMI_PATH, 2, 503, null);
+			assertThat(whoami(client).block(TIMEOUT)).contains("Embedded CXone API Key");
+			List<RecordedRequest> calls = cxone.apiRequests();
+			assertThat(calls).extracting(RecordedRequest::status).containsExactly(503, 503, 200);
+			List<Duration> gaps = gaps(calls);
+			assertThat(gaps.get(0)).as("first wait").isGreaterThanOrEqualTo(Duration.ofMillis(50));
+			assertThat(gaps.get(1)).as("second wait")
+				.isGreaterThanOrEqualTo(Duration.ofMillis(500))
+				.isLessThan(Duration.ofSeconds(3));
+		});
+	}
+
+	@Test
+	void whenAWaitWouldExceedMaxBackoffThenItIsCappedThere() {
+		// The second wait would be 2 s with 50 % jitter, so at least 1 s; max-backoff caps it at 300 ms.
+		runner().withPropertyValues("cxone.retry.initial-backoff=200ms", "cxone.retry.multiplier=10",
+				"cxone.retry.max-backoff=300ms")
+			.run((context) -> {
+				CxoneWebClient client = context.getBean(CxoneWebClient.class);
+				whoami(client).block(TIMEOUT);
+				cxone.reset();
+				cxone.enqueueApiFaults(EmbeddedCxone.WHOAMI_PATH, 2, 503, null);
+				assertThat(whoami(client).block(TIMEOUT)).contains("Embedded CXone API Key");
+				List<RecordedRequest> calls = cxone.apiRequests();
+				assertThat(calls).extracting(RecordedRequest::status).containsExactly(503, 503, 200);
+				List<Duration> gaps = gaps(calls);
+				assertThat(gaps.get(0)).as("first wait").isGreaterThanOrEqualTo(Duration.ofMillis(100));
+				assertThat(gaps.get(1)).as("second wait")
+					.isGreaterThanOrEqualTo(Duration.ofMillis(300))
+					.isLessThan(Duration.ofMillis(950));
+			});
+	}
+
+	/**
+	 * Return the time between each request and the next, as the server saw them.
+	 */
+	private static List<Duration> gaps(List<RecordedRequest> requests) {
+		return IntStream.range(1, requests.size())
+			.mapToObj((i) -> Duration.between(requests.get(i - 1).receivedAt(), requests.get(i).receivedAt()))
+			.toList();
 	}
 
 	@Test
