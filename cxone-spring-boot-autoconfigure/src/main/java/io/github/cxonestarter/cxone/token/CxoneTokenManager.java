@@ -30,8 +30,9 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
  * <li><b>refresh-ahead</b>: once the token enters its refresh window, one renewal runs in
  * the background while callers go on using the still-valid token; a failed renewal is
  * tried again after a backoff, not on every call;</li>
- * <li><b>eviction</b>: {@link #evict(OAuth2AccessToken)} drops a token the API refused,
- * and only that one.</li>
+ * <li><b>replacement</b>: {@link #replaceRefused(OAuth2AccessToken)} drops a token the
+ * API refused, and only that one, and fetches its successor in the same single flight;
+ * when the API refuses the successor too, replacements back off.</li>
  * </ul>
  * No lock is taken: the state is two atomic references.
  *

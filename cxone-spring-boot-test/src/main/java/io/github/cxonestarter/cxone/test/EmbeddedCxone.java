@@ -606,41 +606,42 @@ public final class EmbeddedCxone implements AutoCloseable {
 
 	private Mono<Void> send(HttpServerRequest request, HttpServerResponse response, String body, Instant receivedAt,
 			Answer ready) {
-		switch (ready.delivery()) {
-				case NO_RESPONSE -> {
-					this.journal.record(request, body, receivedAt, 0);
-					return Mono.never();
-				}
-				case CLOSE_WITHOUT_RESPONSE -> {
-					this.journal.record(request, body, receivedAt, 0);
-					response.withConnection((connection) -> connection.channel().close());
-					return Mono.never();
-				}
-				case CLOSE_MID_RESPONSE -> {
-					this.journal.record(request, body, receivedAt, ready.status());
-					String part = "{\"partial\":";
-					// The part goes out on its own, then the connection closes while the
-					// client still waits for the rest of the Content-Length.
-					Mono<String> close = Mono.delay(Duration.ofMillis(50))
-						.then(Mono.fromRunnable(() -> response.withConnection((connection) -> connection.channel().close())));
-					return response.status(ready.status())
-						.header("Content-Type", "application/json")
-						.header("Content-Length", String.valueOf(part.length() + 1000))
-						.sendString(Flux.just(part).concatWith(close))
-						.then()
-						.onErrorComplete();
-				}
-				default -> {
-					this.journal.record(request, body, receivedAt, ready.status());
-					response.status(ready.status());
-					// A value with line breaks is sent as several headers of the same name.
-					ready.headers().forEach((name, value) -> value.lines().forEach((line) -> response.addHeader(name, line)));
-					if (ready.contentType() != null) {
-						response.header("Content-Type", ready.contentType());
-					}
-					return response.sendString(Mono.just(ready.body())).then();
-				}
+		boolean answered = ready.delivery() == InjectedFault.Delivery.ANSWER
+				|| ready.delivery() == InjectedFault.Delivery.CLOSE_MID_RESPONSE;
+		this.journal.record(request, body, receivedAt, answered ? ready.status() : 0);
+		return switch (ready.delivery()) {
+			case ANSWER -> answer(response, ready);
+			case CLOSE_MID_RESPONSE -> closeMidResponse(response);
+			case CLOSE_WITHOUT_RESPONSE -> {
+				response.withConnection((connection) -> connection.channel().close());
+				yield Mono.never();
 			}
+			case NO_RESPONSE -> Mono.never();
+		};
+	}
+
+	private static Mono<Void> answer(HttpServerResponse response, Answer answer) {
+		response.status(answer.status());
+		// A value with line breaks is sent as several headers of the same name.
+		answer.headers().forEach((name, value) -> value.lines().forEach((line) -> response.addHeader(name, line)));
+		if (answer.contentType() != null) {
+			response.header("Content-Type", answer.contentType());
+		}
+		return response.sendString(Mono.just(answer.body())).then();
+	}
+
+	private static Mono<Void> closeMidResponse(HttpServerResponse response) {
+		String part = "{\"partial\":";
+		// The part goes out on its own, then the connection closes while the client still
+		// waits for the rest of the Content-Length.
+		Mono<String> close = Mono.delay(Duration.ofMillis(50))
+			.then(Mono.fromRunnable(() -> response.withConnection((connection) -> connection.channel().close())));
+		return response.status(200)
+			.header("Content-Type", "application/json")
+			.header("Content-Length", String.valueOf(part.length() + 1000))
+			.sendString(Flux.just(part).concatWith(close))
+			.then()
+			.onErrorComplete();
 	}
 
 	private static Mono<Answer> delayed(Duration delay, Mono<Answer> answer) {
