@@ -154,7 +154,7 @@ class TokenHardeningTests {
 		String refusing = EmbeddedCxone.ECHO_PREFIX + "/refusing";
 		runner().withPropertyValues("cxone.token.refusal-backoff=60s").run((context) -> {
 			CxoneWebClient client = context.getBean(CxoneWebClient.class);
-			cxone.enqueueApiFaults(refusing, 40, 401, null);
+			cxone.refuseTokens(refusing, true);
 			for (int i = 0; i < 20; i++) {
 				assertThatExceptionOfType(CxoneAuthenticationException.class).isThrownBy(
 						() -> client.get().uri(refusing).retrieve().bodyToMono(String.class).block(TIMEOUT));
@@ -187,7 +187,7 @@ class TokenHardeningTests {
 		String refusing = EmbeddedCxone.ECHO_PREFIX + "/refusing";
 		runner().withPropertyValues("cxone.token.refusal-backoff=100ms").run((context) -> {
 			CxoneWebClient client = context.getBean(CxoneWebClient.class);
-			cxone.enqueueApiFaults(refusing, 1000, 401, null);
+			cxone.refuseTokens(refusing, true);
 			for (int i = 0; i < 30; i++) {
 				client.get().uri(refusing).retrieve().bodyToMono(String.class).onErrorResume((ex) -> Mono.empty())
 					.block(TIMEOUT);
