@@ -515,9 +515,11 @@ public final class EmbeddedCxone implements AutoCloseable {
 	}
 
 	/**
-	 * Forget the journal and the queued faults, and restore the defaults. Tokens issued so
-	 * far stay valid, so that an application context cached across tests keeps its token;
-	 * {@link #revokeAllTokens()} revokes them.
+	 * Forget the journal and the queued faults, and restore the defaults: the clients,
+	 * access keys and scopes registered with {@link #registerClient}, {@link #registerAccessKey}
+	 * and {@link #allowScope} are forgotten, so that one test's registrations never let a
+	 * later test's client through. Tokens issued so far stay valid, so that an application
+	 * context cached across tests keeps its token; {@link #revokeAllTokens()} revokes them.
 	 * @return this server
 	 */
 	public EmbeddedCxone reset() {

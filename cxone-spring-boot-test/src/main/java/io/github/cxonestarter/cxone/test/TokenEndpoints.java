@@ -60,9 +60,7 @@ final class TokenEndpoints {
 
 	TokenEndpoints(IssuedTokens tokens) {
 		this.tokens = tokens;
-		this.clients.put(EmbeddedCxone.CLIENT_ID, EmbeddedCxone.CLIENT_SECRET);
-		this.accessKeys.put(EmbeddedCxone.ACCESS_KEY_ID, EmbeddedCxone.ACCESS_KEY_SECRET);
-		this.allowedScopes.add("default");
+		registerDefaults();
 		byte[] key = new byte[32];
 		new SecureRandom().nextBytes(key);
 		try {
@@ -97,7 +95,21 @@ final class TokenEndpoints {
 		this.rawExpiresIn = json;
 	}
 
+	private void registerDefaults() {
+		this.clients.put(EmbeddedCxone.CLIENT_ID, EmbeddedCxone.CLIENT_SECRET);
+		this.accessKeys.put(EmbeddedCxone.ACCESS_KEY_ID, EmbeddedCxone.ACCESS_KEY_SECRET);
+		this.allowedScopes.add("default");
+	}
+
+	/**
+	 * Forget the clients, access keys and scopes a test added, so that none of them lets a
+	 * later test's client through, and restore the default options.
+	 */
 	void reset() {
+		this.clients.clear();
+		this.accessKeys.clear();
+		this.allowedScopes.clear();
+		registerDefaults();
 		this.tokenLifetime = Duration.ofHours(1);
 		this.includeExpiresIn = true;
 		this.rawExpiresIn = null;
