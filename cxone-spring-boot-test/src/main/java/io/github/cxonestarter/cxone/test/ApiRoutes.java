@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.netty.handler.codec.http.QueryStringDecoder;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,6 +39,24 @@ final class ApiRoutes {
 	static Answer unauthorized() {
 		return Answer.json(401, Map.of("WWW-Authenticate", "Bearer error=\"invalid_token\""),
 				"{\"error\":\"invalid_token\"}");
+	}
+
+	/**
+	 * Return whether a request carries more than one {@code Authorization} header, or a
+	 * token in the header and in the query: RFC 6750 section 2 allows one method, and
+	 * RFC 9110 section 5.3 does not allow {@code Authorization} twice.
+	 */
+	static boolean carriesTokenTwice(List<String> authorizations, String uri) {
+		boolean inQuery = new QueryStringDecoder(uri).parameters().containsKey("access_token");
+		return authorizations.size() > 1 || (inQuery && !authorizations.isEmpty());
+	}
+
+	/**
+	 * The answer to a request that carries its token more than once (RFC 6750 section 3.1).
+	 */
+	static Answer tokenSentTwice() {
+		return Answer.json(400, Map.of("WWW-Authenticate", "Bearer error=\"invalid_request\""),
+				"{\"error\":\"invalid_request\",\"error_description\":\"The access token was sent more than once\"}");
 	}
 
 	/**

@@ -570,12 +570,18 @@ public final class EmbeddedCxone implements AutoCloseable {
 		// gets it, as with a slow CXone.
 		Mono<Answer> answer = Mono.fromSupplier(() -> (fault != null) ? this.tokenEndpoints.fault(fault)
 				: this.tokenEndpoints.answer(request.method().name(), path, request.requestHeaders().get("Content-Type"),
-						request.requestHeaders().get("Authorization"), body, baseUrl()));
+						request.requestHeaders().getAll("Authorization"), body, baseUrl()));
 		return deliver(request, response, body, receivedAt, delayed(this.faults.tokenDelay(), answer));
 	}
 
 	private Mono<Void> apiRequest(HttpServerRequest request, HttpServerResponse response, String path,
 			Instant receivedAt) {
+		if (ApiRoutes.carriesTokenTwice(request.requestHeaders().getAll("Authorization"), request.uri())) {
+			// RFC 6750 sections 2 and 3.1: one token, sent one way; a stale header left next
+			// to the new one is not "the first one wins".
+			return body(request).flatMap((body) -> deliver(request, response, body, receivedAt,
+					Mono.just(ApiRoutes.tokenSentTwice())));
+		}
 		// The token is checked first, from the headers alone, as CXone's gateway does: an
 		// injected fault never hides a bad token.
 		Set<String> scopes = this.tokens.scopesOf(bearer(request.requestHeaders().get("Authorization")));

@@ -10,6 +10,7 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -129,18 +130,23 @@ final class TokenEndpoints {
 	 * @param method the HTTP method
 	 * @param path the token endpoint's path
 	 * @param contentType the request's {@code Content-Type}
-	 * @param authorization the request's {@code Authorization} header
+	 * @param authorizations the request's {@code Authorization} headers
 	 * @param body the request body
 	 * @param issuer the issuer, this server's base URL
 	 * @return the answer
 	 */
-	Answer answer(String method, String path, String contentType, String authorization, String body, String issuer) {
+	Answer answer(String method, String path, String contentType, List<String> authorizations, String body,
+			String issuer) {
 		if (!"POST".equals(method)) {
 			return error(405, "invalid_request", "The token endpoint takes POST");
 		}
 		if (contentType == null || !FORM.equals(mediaType(contentType))) {
 			return error(400, "invalid_request", "The token request must be " + FORM);
 		}
+		if (authorizations.size() > 1) {
+			return error(400, "invalid_request", "Authorization is sent more than once");
+		}
+		String authorization = authorizations.isEmpty() ? null : authorizations.get(0);
 		Map<String, String> form = parseForm(body);
 		if (form == null) {
 			return error(400, "invalid_request", "A parameter is malformed or sent more than once");
