@@ -159,8 +159,11 @@ final class TokenEndpoints {
 			return error(400, "invalid_request", ex.getMessage());
 		}
 		if (credentials == null || !credentials.secret().equals(this.clients.get(credentials.id()))) {
-			return new Answer(401, Map.of("WWW-Authenticate", "Basic realm=\"embedded-cxone\""), "application/json",
-					errorBody("invalid_client", "Client authentication failed"), InjectedFault.Delivery.ANSWER);
+			return invalidClient("Client authentication failed");
+		}
+		if (EmbeddedCxone.ACCESS_KEY_TOKEN_PATH.equals(path) && !isBasic(authorization)) {
+			// The OpenID configuration names client_secret_basic only, as CXone's does.
+			return invalidClient("This token endpoint takes client_secret_basic only");
 		}
 		if (EmbeddedCxone.ACCESS_KEY_TOKEN_PATH.equals(path)) {
 			return passwordGrant(form, credentials.id(), issuer);
@@ -187,6 +190,15 @@ final class TokenEndpoints {
 		}
 		token.put("scope", String.join(" ", scopes));
 		return tokenAnswer(token);
+	}
+
+	private static Answer invalidClient(String description) {
+		return new Answer(401, Map.of("WWW-Authenticate", "Basic realm=\"embedded-cxone\""), "application/json",
+				errorBody("invalid_client", description), InjectedFault.Delivery.ANSWER);
+	}
+
+	private static boolean isBasic(String authorization) {
+		return authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6);
 	}
 
 	private Answer passwordGrant(Map<String, String> form, String clientId, String issuer) {
@@ -258,7 +270,7 @@ final class TokenEndpoints {
 	 * @throws IllegalArgumentException when the client uses more than one method
 	 */
 	private static Credentials clientCredentials(String authorization, Map<String, String> form) {
-		if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+		if (isBasic(authorization)) {
 			if (form.containsKey("client_secret")) {
 				throw new IllegalArgumentException("Use one client authentication method, not Basic and the body");
 			}
