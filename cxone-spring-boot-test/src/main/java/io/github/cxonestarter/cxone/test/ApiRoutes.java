@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -94,7 +93,7 @@ final class ApiRoutes {
 			return ok(identity);
 		}
 		if (EmbeddedCxone.CONVERSATIONS_SUMMARY_PATH.equals(path) && "POST".equals(method)) {
-			if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+			if (contentType == null || !"application/json".equals(TokenEndpoints.mediaType(contentType))) {
 				return TokenEndpoints.error(415, "unsupported_media_type", "The body must be application/json");
 			}
 			return conversationsSummary(body);

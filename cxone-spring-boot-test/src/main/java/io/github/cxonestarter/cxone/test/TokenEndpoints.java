@@ -334,7 +334,10 @@ final class TokenEndpoints {
 		}
 	}
 
-	private static String mediaType(String contentType) {
+	/**
+	 * Return the media type of a {@code Content-Type}, without its parameters, in lower case.
+	 */
+	static String mediaType(String contentType) {
 		int semicolon = contentType.indexOf(';');
 		return ((semicolon < 0) ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
 	}
