@@ -14,6 +14,17 @@ import java.util.Map;
 record Answer(int status, Map<String, String> headers, String contentType, String body,
 		InjectedFault.Delivery delivery) {
 
+	/**
+	 * The answer when the embedded CXone itself, or a check a test gave it, failed: a 500
+	 * that names the exception, so that the test sees why.
+	 */
+	static Answer failure(RuntimeException ex) {
+		Map<String, String> error = new java.util.LinkedHashMap<>();
+		error.put("error", "embedded_cxone_failure");
+		error.put("error_description", String.valueOf(ex));
+		return json(500, tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsString(error));
+	}
+
 	static Answer json(int status, String body) {
 		return json(status, Map.of(), body);
 	}

@@ -584,7 +584,15 @@ public final class EmbeddedCxone implements AutoCloseable {
 		}
 		// The token is checked first, from the headers alone, as CXone's gateway does: an
 		// injected fault never hides a bad token.
-		Set<String> scopes = this.tokens.scopesOf(bearer(request.requestHeaders().get("Authorization")));
+		Set<String> scopes;
+		try {
+			scopes = this.tokens.scopesOf(bearer(request.requestHeaders().get("Authorization")));
+		}
+		catch (RuntimeException ex) {
+			// A test's foreign-token check failed: answer and record it, rather than close
+			// the connection without a word (which a client may even retry by itself).
+			return body(request).flatMap((body) -> deliver(request, response, body, receivedAt, Mono.error(ex)));
+		}
 		boolean refused = scopes == null || this.faults.refusesTokens(path);
 		if (refused && this.faults.unauthorizedBeforeBody()) {
 			// The body is never read; the connection closes after the answer.
@@ -609,7 +617,8 @@ public final class EmbeddedCxone implements AutoCloseable {
 
 	private Mono<Void> deliver(HttpServerRequest request, HttpServerResponse response, String body, Instant receivedAt,
 			Mono<Answer> answer) {
-		return answer.flatMap((ready) -> send(request, response, body, receivedAt, ready));
+		return answer.onErrorResume(RuntimeException.class, (ex) -> Mono.just(Answer.failure(ex)))
+			.flatMap((ready) -> send(request, response, body, receivedAt, ready));
 	}
 
 	private Mono<Void> send(HttpServerRequest request, HttpServerResponse response, String body, Instant receivedAt,
