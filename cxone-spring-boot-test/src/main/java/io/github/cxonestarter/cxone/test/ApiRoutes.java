@@ -118,9 +118,10 @@ final class ApiRoutes {
 		catch (RuntimeException ex) {
 			return TokenEndpoints.error(400, "invalid_request", "The body must be a JSON object");
 		}
-		if (!(query.get("interval") instanceof Map) || !(query.get("groupBy") instanceof List)) {
+		if (query == null || !(query.get("interval") instanceof Map)
+				|| !(query.get("groupBy") instanceof List<?> keys) || !keys.stream().allMatch(String.class::isInstance)) {
 			return TokenEndpoints.error(400, "invalid_request",
-					"interval (an object with from and to) and groupBy (a list) are required");
+					"interval (an object with from and to) and groupBy (a list of names) are required");
 		}
 		List<String> groupBy = (List<String>) query.get("groupBy");
 		List<Map<String, Object>> groups = new ArrayList<>();
