@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 import reactor.core.publisher.Flux;
@@ -542,10 +543,10 @@ public final class EmbeddedCxone implements AutoCloseable {
 		String path = Paths.of(request);
 		this.journal.arrived(path);
 		if (Paths.isToken(path)) {
-			return body(request).flatMap((body) -> tokenRequest(request, response, path, body, receivedAt));
+			return body(request, receivedAt).flatMap((body) -> tokenRequest(request, response, path, body, receivedAt));
 		}
 		if (Paths.isDiscovery(path)) {
-			return body(request).flatMap((body) -> {
+			return body(request, receivedAt).flatMap((body) -> {
 				InjectedFault fault = this.faults.nextDiscoveryFault();
 				Answer answer = (fault != null) ? fault.answer("{\"error\":\"unavailable\"}", Map.of())
 						: this.discovery.answer(request.uri(), path, baseUrl());
@@ -579,7 +580,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 		if (ApiRoutes.carriesTokenTwice(request.requestHeaders().getAll("Authorization"), request.uri())) {
 			// RFC 6750 sections 2 and 3.1: one token, sent one way; a stale header left next
 			// to the new one is not "the first one wins".
-			return body(request).flatMap((body) -> deliver(request, response, body, receivedAt,
+			return body(request, receivedAt).flatMap((body) -> deliver(request, response, body, receivedAt,
 					Mono.just(ApiRoutes.tokenSentTwice())));
 		}
 		// The token is checked first, from the headers alone, as CXone's gateway does: an
@@ -591,7 +592,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 		catch (RuntimeException ex) {
 			// A test's foreign-token check failed: answer and record it, rather than close
 			// the connection without a word (which a client may even retry by itself).
-			return body(request).flatMap((body) -> deliver(request, response, body, receivedAt, Mono.error(ex)));
+			return body(request, receivedAt).flatMap((body) -> deliver(request, response, body, receivedAt, Mono.error(ex)));
 		}
 		boolean refused = scopes == null || this.faults.refusesTokens(path);
 		if (refused && this.faults.unauthorizedBeforeBody()) {
@@ -599,7 +600,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 			response.keepAlive(false);
 			return deliver(request, response, "", receivedAt, Mono.just(ApiRoutes.unauthorized()));
 		}
-		return body(request).flatMap((body) -> {
+		return body(request, receivedAt).flatMap((body) -> {
 			Mono<Answer> answer = Mono.fromSupplier(() -> {
 				if (refused) {
 					return ApiRoutes.unauthorized();
@@ -617,8 +618,17 @@ public final class EmbeddedCxone implements AutoCloseable {
 
 	private Mono<Void> deliver(HttpServerRequest request, HttpServerResponse response, String body, Instant receivedAt,
 			Mono<Answer> answer) {
+		AtomicBoolean recorded = new AtomicBoolean();
 		return answer.onErrorResume(RuntimeException.class, (ex) -> Mono.just(Answer.failure(ex)))
-			.flatMap((ready) -> send(request, response, body, receivedAt, ready));
+			.doOnNext((ready) -> recorded.set(true))
+			.flatMap((ready) -> send(request, response, body, receivedAt, ready))
+			// A client that gives up before the answer (its timeout during a delay) is still
+			// in the journal, with no status.
+			.doOnCancel(() -> {
+				if (recorded.compareAndSet(false, true)) {
+					this.journal.record(request, body, receivedAt, 0);
+				}
+			});
 	}
 
 	private Mono<Void> send(HttpServerRequest request, HttpServerResponse response, String body, Instant receivedAt,
@@ -665,8 +675,20 @@ public final class EmbeddedCxone implements AutoCloseable {
 		return delay.isZero() ? answer : Mono.delay(delay).then(answer);
 	}
 
-	private static Mono<String> body(HttpServerRequest request) {
-		return request.receive().aggregate().asString(StandardCharsets.UTF_8).defaultIfEmpty("");
+	private Mono<String> body(HttpServerRequest request, Instant receivedAt) {
+		// A client that goes away while sending its body is still in the journal. A cancel
+		// also travels here after the body was read; then deliver() records the request.
+		AtomicBoolean read = new AtomicBoolean();
+		return request.receive()
+			.aggregate()
+			.asString(StandardCharsets.UTF_8)
+			.defaultIfEmpty("")
+			.doOnSuccess((body) -> read.set(true))
+			.doOnCancel(() -> {
+				if (read.compareAndSet(false, true)) {
+					this.journal.record(request, "", receivedAt, 0);
+				}
+			});
 	}
 
 	private static String bearer(String authorization) {
