@@ -2,6 +2,7 @@ package io.github.cxonestarter.cxone.test;
 
 import java.time.Instant;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -75,7 +76,12 @@ final class RequestJournal {
 	}
 
 	List<RecordedRequest> requests(Predicate<RecordedRequest> filter) {
-		return this.requests.stream().filter(filter).toList();
+		// Kept when answered, listed as they arrived: a slow answer (a token delay) must not
+		// put an older request after a younger one.
+		return this.requests.stream()
+			.filter(filter)
+			.sorted(Comparator.comparing(RecordedRequest::receivedAt))
+			.toList();
 	}
 
 	int tokenRequestCount() {
