@@ -324,8 +324,10 @@ public final class EmbeddedCxone implements AutoCloseable {
 	/**
 	 * Set whether the API refuses every token with 401 on one path, valid or not, while
 	 * other paths accept them: a 401 that persists for one endpoint.
-	 * @param path the request path, like {@link #AGENTS_PATH}
+	 * @param path the request path, like {@link #AGENTS_PATH}, without a query
 	 * @param refuse whether to refuse every token there
+	 * @throws IllegalArgumentException when the path does not start with {@code /} or has a
+	 * query, which no request path matches
 	 * @return this server
 	 */
 	public EmbeddedCxone refuseTokens(String path, boolean refuse) {
@@ -395,7 +397,8 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * status. Requests to other paths (a health probe, a start-up check) are answered as
 	 * usual and do not use up the faults; requests with a bad token get 401 and do not use
 	 * them up either.
-	 * @param path the request path, like {@link #CONVERSATIONS_SUMMARY_PATH}, or
+	 * @param path the request path, like {@link #CONVERSATIONS_SUMMARY_PATH}, without a
+	 * query (a path with one is refused with {@link IllegalArgumentException}), or
 	 * {@code null} for any path
 	 * @param count how many requests
 	 * @param status the status, 429 or 503 for example
@@ -411,7 +414,8 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * Answer the next API requests to one path that carry a valid token with a fault: an
 	 * HTML error page, a body without {@code Content-Type}, a connection closed mid-response
 	 * or without a response, or no response at all.
-	 * @param path the request path, or {@code null} for any path
+	 * @param path the request path, without a query (a path with one is refused with
+	 * {@link IllegalArgumentException}), or {@code null} for any path
 	 * @param count how many requests
 	 * @param fault the fault
 	 * @return this server

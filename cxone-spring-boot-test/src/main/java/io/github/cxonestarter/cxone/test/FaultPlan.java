@@ -37,6 +37,9 @@ final class FaultPlan {
 	}
 
 	void enqueueApiFaults(String path, int count, InjectedFault fault) {
+		if (path != null) {
+			requirePath(path);
+		}
 		for (int i = 0; i < count; i++) {
 			this.apiFaults.add(new PathFault(path, fault));
 		}
@@ -71,11 +74,22 @@ final class FaultPlan {
 	}
 
 	void refuseTokens(String path, boolean refuse) {
+		requirePath(path);
 		if (refuse) {
 			this.refusedPaths.add(path);
 		}
 		else {
 			this.refusedPaths.remove(path);
+		}
+	}
+
+	/**
+	 * Refuse a path that no request path can equal (request paths are compared without
+	 * their query), so that a fault or a refusal never silently fails to apply.
+	 */
+	private static void requirePath(String path) {
+		if (path == null || !path.startsWith("/") || path.indexOf('?') >= 0 || path.indexOf('#') >= 0) {
+			throw new IllegalArgumentException("Not a request path (one that starts with / and has no query): " + path);
 		}
 	}
 
