@@ -173,8 +173,14 @@ final class TokenEndpoints {
 		}
 		Set<String> scopes = new LinkedHashSet<>();
 		String scope = form.get("scope");
-		if (scope != null && !scope.isBlank()) {
-			scopes.addAll(Arrays.asList(scope.trim().split("\\s+")));
+		if (scope != null && !scope.isEmpty()) {
+			// RFC 6749 section 3.3: scope-token *( SP scope-token ), each token NQCHARs; no
+			// tabs, line breaks, doubled or leading spaces.
+			List<String> requested = Arrays.asList(scope.split(" ", -1));
+			if (!requested.stream().allMatch(TokenEndpoints::isScopeToken)) {
+				return error(400, "invalid_scope", "Scopes are separated by single spaces");
+			}
+			scopes.addAll(requested);
 			if (!this.allowedScopes.containsAll(scopes)) {
 				return error(400, "invalid_scope", "A requested scope is not granted to this client");
 			}
@@ -199,6 +205,11 @@ final class TokenEndpoints {
 
 	private static boolean isBasic(String authorization) {
 		return authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6);
+	}
+
+	private static boolean isScopeToken(String token) {
+		return !token.isEmpty()
+				&& token.chars().allMatch((c) -> c == 0x21 || (c >= 0x23 && c <= 0x5B) || (c >= 0x5D && c <= 0x7E));
 	}
 
 	private Answer passwordGrant(Map<String, String> form, String clientId, String issuer) {
