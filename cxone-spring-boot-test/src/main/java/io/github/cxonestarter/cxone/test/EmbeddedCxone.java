@@ -512,7 +512,8 @@ public final class EmbeddedCxone implements AutoCloseable {
 	}
 
 	/**
-	 * Return how many connections were accepted so far.
+	 * Return how many connections were accepted since the start or the last
+	 * {@link #reset()}, so that a test counts its own.
 	 * @return the count
 	 */
 	public int totalConnections() {

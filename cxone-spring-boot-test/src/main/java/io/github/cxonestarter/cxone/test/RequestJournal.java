@@ -104,6 +104,7 @@ final class RequestJournal {
 		this.requests.clear();
 		this.tokenRequests.set(0);
 		this.apiRequests.set(0);
+		this.totalConnections.set(0);
 		this.enabled = true;
 	}
 
