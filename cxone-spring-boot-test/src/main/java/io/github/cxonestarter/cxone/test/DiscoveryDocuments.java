@@ -22,7 +22,11 @@ final class DiscoveryDocuments {
 		this.apiEndpoint = null;
 	}
 
-	Answer answer(String uri, String path, String baseUrl) {
+	Answer answer(String method, String uri, String path, String baseUrl) {
+		if (!"GET".equals(method)) {
+			return new Answer(405, Map.of("Allow", "GET"), "application/json",
+					"{\"error\":\"method_not_allowed\"}", InjectedFault.Delivery.ANSWER);
+		}
 		if (EmbeddedCxone.OPENID_CONFIGURATION_PATH.equals(path)) {
 			Map<String, Object> configuration = new LinkedHashMap<>();
 			configuration.put("issuer", baseUrl);

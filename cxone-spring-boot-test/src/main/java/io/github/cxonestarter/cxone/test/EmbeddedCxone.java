@@ -554,7 +554,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 			return body(request, receivedAt).flatMap((body) -> {
 				InjectedFault fault = this.faults.nextDiscoveryFault();
 				Answer answer = (fault != null) ? fault.answer("{\"error\":\"unavailable\"}", Map.of())
-						: this.discovery.answer(request.uri(), path, baseUrl());
+						: this.discovery.answer(request.method().name(), request.uri(), path, baseUrl());
 				return deliver(request, response, body, receivedAt, delayed(this.faults.apiDelay(), Mono.just(answer)));
 			});
 		}
