@@ -210,6 +210,30 @@ class EmbeddedCxoneReviewTests {
 		assertThat(post.headers().firstValue("Allow")).hasValue("GET");
 	}
 
+	@Test
+	void whenAnApiRequestDoesNotAcceptJsonThenCxoneCannotRenderIt(EmbeddedCxone cxone) throws Exception {
+		String token = accessToken(cxone);
+		// CXONE.md: without Accept: application/json CXone's API answers "No known way to
+		// render data".
+		HttpResponse<String> none = send(HttpRequest.newBuilder(URI.create(cxone.baseUrl() + EmbeddedCxone.SERVER_TIME_PATH))
+			.header("Authorization", "Bearer " + token));
+		assertThat(none.statusCode()).isEqualTo(406);
+		assertThat(none.body()).contains("No known way to render data");
+		HttpResponse<String> html = send(HttpRequest.newBuilder(URI.create(cxone.baseUrl() + EmbeddedCxone.AGENTS_PATH))
+			.header("Accept", "text/html")
+			.header("Authorization", "Bearer " + token));
+		assertThat(html.statusCode()).isEqualTo(406);
+		for (String accept : new String[] { "application/json", "application/json;q=0.9, text/plain;q=0.1",
+				"Application/JSON", "application/*", "*/*" }) {
+			assertThat(send(HttpRequest.newBuilder(URI.create(cxone.baseUrl() + EmbeddedCxone.AGENTS_PATH))
+				.header("Accept", accept)
+				.header("Authorization", "Bearer " + token)).statusCode()).as(accept).isEqualTo(200);
+		}
+		assertThat(send(HttpRequest.newBuilder(URI.create(cxone.baseUrl() + EmbeddedCxone.AGENTS_PATH))
+			.header("Accept", "application/json;q=0")
+			.header("Authorization", "Bearer " + token)).statusCode()).isEqualTo(406);
+	}
+
 	private HttpResponse<String> summary(EmbeddedCxone cxone, String token, String contentType, String body)
 			throws IOException, InterruptedException {
 		return send(HttpRequest.newBuilder(URI.create(cxone.baseUrl() + EmbeddedCxone.CONVERSATIONS_SUMMARY_PATH))
