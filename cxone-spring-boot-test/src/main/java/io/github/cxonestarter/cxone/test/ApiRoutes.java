@@ -67,7 +67,7 @@ final class ApiRoutes {
 				Map.of("icStatusDescription", "Injected fault " + fault.status()));
 	}
 
-	Answer answer(String method, String path, String contentType, String body, Set<String> scopes) {
+	Answer answer(String method, String path, String contentType, String accept, String body, Set<String> scopes) {
 		for (Map.Entry<String, String> required : this.requiredScopes.entrySet()) {
 			if (path.startsWith(required.getKey()) && !scopes.contains(required.getValue())) {
 				return Answer.json(403,
@@ -82,6 +82,10 @@ final class ApiRoutes {
 			echo.put("path", path);
 			echo.put("body", body);
 			return ok(echo);
+		}
+		if (!acceptsJson(accept)) {
+			// What CXone answers without Accept: application/json.
+			return new Answer(406, Map.of(), "text/plain", "No known way to render data", InjectedFault.Delivery.ANSWER);
 		}
 		if (EmbeddedCxone.WHOAMI_PATH.equals(path) && "GET".equals(method)) {
 			Map<String, Object> identity = new LinkedHashMap<>();
@@ -107,6 +111,39 @@ final class ApiRoutes {
 			return ok(Map.of("ServerTime", Instant.now().toString()));
 		}
 		return TokenEndpoints.error(404, "not_found", "The embedded CXone has no " + method + " " + path);
+	}
+
+	/**
+	 * Return whether an {@code Accept} header admits {@code application/json} (itself,
+	 * {@code application/*} or {@code * /*}, with a quality above 0).
+	 */
+	static boolean acceptsJson(String accept) {
+		if (accept == null) {
+			return false;
+		}
+		for (String range : accept.split(",")) {
+			String[] parts = range.split(";");
+			String type = parts[0].trim().toLowerCase(java.util.Locale.ROOT);
+			if (!type.equals("application/json") && !type.equals("application/*") && !type.equals("*/*")) {
+				continue;
+			}
+			boolean refused = false;
+			for (int i = 1; i < parts.length; i++) {
+				String parameter = parts[i].trim().toLowerCase(java.util.Locale.ROOT);
+				if (parameter.startsWith("q=")) {
+					try {
+						refused = Double.parseDouble(parameter.substring(2).trim()) <= 0;
+					}
+					catch (NumberFormatException ex) {
+						refused = true;
+					}
+				}
+			}
+			if (!refused) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	@SuppressWarnings("unchecked")

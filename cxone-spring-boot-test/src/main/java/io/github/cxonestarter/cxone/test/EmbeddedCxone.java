@@ -615,7 +615,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 					return ApiRoutes.fault(fault);
 				}
 				return this.routes.answer(request.method().name(), path, request.requestHeaders().get("Content-Type"),
-						body, scopes);
+						request.requestHeaders().get("Accept"), body, scopes);
 			});
 			return deliver(request, response, body, receivedAt, delayed(this.faults.apiDelay(), answer));
 		});

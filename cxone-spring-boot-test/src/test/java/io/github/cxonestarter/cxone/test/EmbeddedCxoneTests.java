@@ -145,6 +145,7 @@ class EmbeddedCxoneTests {
 				+ EmbeddedCxone.CONVERSATIONS_SUMMARY_PATH))
 			.header("Authorization", "Bearer " + accessToken(cxone))
 			.header("Content-Type", "application/json")
+			.header("Accept", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(200);
@@ -154,6 +155,7 @@ class EmbeddedCxoneTests {
 				+ EmbeddedCxone.CONVERSATIONS_SUMMARY_PATH))
 			.header("Authorization", "Bearer " + accessToken(cxone))
 			.header("Content-Type", "application/json")
+			.header("Accept", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString("{}"))
 			.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(bad.statusCode()).isEqualTo(400);
@@ -284,6 +286,7 @@ class EmbeddedCxoneTests {
 		String token = accessToken(cxone);
 		cxone.enqueueApiFaults(EmbeddedCxone.AGENTS_PATH, 1, InjectedFault.noResponse());
 		HttpRequest silent = HttpRequest.newBuilder(URI.create(cxone.baseUrl() + EmbeddedCxone.AGENTS_PATH))
+			.header("Accept", "application/json")
 			.header("Authorization", "Bearer " + token)
 			.timeout(Duration.ofMillis(500))
 			.build();
@@ -365,7 +368,9 @@ class EmbeddedCxoneTests {
 
 	private HttpResponse<String> get(EmbeddedCxone cxone, String path, String token)
 			throws IOException, InterruptedException {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cxone.baseUrl() + path)).GET();
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cxone.baseUrl() + path))
+			.header("Accept", "application/json")
+			.GET();
 		if (token != null) {
 			request.header("Authorization", "Bearer " + token);
 		}
