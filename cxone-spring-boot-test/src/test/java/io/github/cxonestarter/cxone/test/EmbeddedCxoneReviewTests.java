@@ -234,6 +234,18 @@ class EmbeddedCxoneReviewTests {
 			.header("Authorization", "Bearer " + token)).statusCode()).isEqualTo(406);
 	}
 
+	@Test
+	void whenTheLifetimeIsNotWholeSecondsThenTheTokenDoesNotOutliveItsExpiresIn(EmbeddedCxone cxone)
+			throws Exception {
+		cxone.tokenLifetime(Duration.ofMillis(1900));
+		Map<?, ?> token = json.readValue(token(cxone, basic(EmbeddedCxone.CLIENT_ID, EmbeddedCxone.CLIENT_SECRET),
+				"grant_type=client_credentials").body(), Map.class);
+		assertThat(token.get("expires_in")).isEqualTo(1);
+		Thread.sleep(1300);
+		// Told 1 s, the client must not get 0.9 s more.
+		assertThat(get(cxone, EmbeddedCxone.WHOAMI_PATH, (String) token.get("access_token")).statusCode()).isEqualTo(401);
+	}
+
 	private HttpResponse<String> summary(EmbeddedCxone cxone, String token, String contentType, String body)
 			throws IOException, InterruptedException {
 		return send(HttpRequest.newBuilder(URI.create(cxone.baseUrl() + EmbeddedCxone.CONVERSATIONS_SUMMARY_PATH))
