@@ -219,7 +219,9 @@ public final class EmbeddedCxone implements AutoCloseable {
 
 	/**
 	 * Set the lifetime of the tokens issued from now on. A token's lifetime starts when
-	 * its response is sent, after any {@link #tokenDelay(Duration) token delay}.
+	 * its response is sent, after any {@link #tokenDelay(Duration) token delay}. It is
+	 * counted in whole seconds, as {@code expires_in} is: a fraction is dropped, so that a
+	 * token never outlives what its response said.
 	 * @param lifetime the lifetime
 	 * @return this server
 	 */

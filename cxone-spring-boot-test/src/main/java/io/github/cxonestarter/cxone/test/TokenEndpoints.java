@@ -186,7 +186,7 @@ final class TokenEndpoints {
 			}
 		}
 		String value = "cxone-" + UUID.randomUUID();
-		Duration lifetime = this.tokenLifetime;
+		Duration lifetime = wholeSeconds(this.tokenLifetime);
 		this.tokens.issue(value, Instant.now().plus(lifetime), scopes);
 		Map<String, Object> token = new LinkedHashMap<>();
 		token.put("access_token", value);
@@ -207,6 +207,14 @@ final class TokenEndpoints {
 		return authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6);
 	}
 
+	/**
+	 * The lifetime the client is told in {@code expires_in}, whole seconds, is the one the
+	 * token has: a token never outlives what the server said.
+	 */
+	private static Duration wholeSeconds(Duration lifetime) {
+		return Duration.ofSeconds(lifetime.toSeconds());
+	}
+
 	private static boolean isScopeToken(String token) {
 		return !token.isEmpty()
 				&& token.chars().allMatch((c) -> c == 0x21 || (c >= 0x23 && c <= 0x5B) || (c >= 0x5D && c <= 0x7E));
@@ -221,7 +229,7 @@ final class TokenEndpoints {
 		if (accessKeyId == null || secret == null || !secret.equals(this.accessKeys.get(accessKeyId))) {
 			return error(401, "invalid_grant", "The access key is invalid or revoked");
 		}
-		Duration lifetime = this.tokenLifetime;
+		Duration lifetime = wholeSeconds(this.tokenLifetime);
 		Instant now = Instant.now();
 		String accessToken = jwt(new JWTClaimsSet.Builder().subject(accessKeyId)
 			.issuer(issuer)
