@@ -106,7 +106,7 @@ class AccessKeyModeTests {
 			assertThat(request.body()).doesNotContain("scope");
 			// RFC 6749 2.3.1: each part form-encoded before Base64.
 			String basic = Base64.getEncoder()
-				.encodeToString((EmbeddedCxone.CLIENT_ID + ":" + "embedded%2Bclient%2Fsecret%3D%3D")
+				.encodeToString(("embedded%2Bclient:embedded%2Bclient%2Fsecret%3D%3D")
 					.getBytes(StandardCharsets.UTF_8));
 			assertThat(request.header("Authorization")).isEqualTo("Basic " + basic);
 		});

@@ -37,8 +37,11 @@ import reactor.netty.http.server.HttpServerResponse;
  */
 public final class EmbeddedCxone implements AutoCloseable {
 
-	/** Client ID the embedded CXone accepts unless told otherwise. */
-	public static final String CLIENT_ID = "embedded-client";
+	/**
+	 * Client ID the embedded CXone accepts unless told otherwise. It has a {@code +}, so
+	 * that a client that does not form-encode its Basic credentials fails on the ID too.
+	 */
+	public static final String CLIENT_ID = "embedded+client";
 
 	/**
 	 * Client secret the embedded CXone accepts unless told otherwise. It has {@code +},
