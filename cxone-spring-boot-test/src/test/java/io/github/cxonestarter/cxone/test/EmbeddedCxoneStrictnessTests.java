@@ -21,11 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Where {@link EmbeddedCxone} forgave what a real server refuses, or did not do what it
- * says: one test per finding of an adversarial review.
+ * {@link EmbeddedCxone} refuses what a real server refuses and does what it says: each
+ * test here failed against a stand-in that forgave it.
  */
 @ExtendWith(EmbeddedCxoneExtension.class)
-class EmbeddedCxoneReviewTests {
+class EmbeddedCxoneStrictnessTests {
 
 	private static final ObjectMapper json = JsonMapper.builder().build();
 
