@@ -1,5 +1,7 @@
 package io.github.cxonestarter.cxone;
 
+import java.time.Duration;
+
 /**
  * A token could not be obtained from the CXone token endpoint.
  * {@link #getReason()} tells why, and whether trying again can help.
@@ -14,15 +16,33 @@ public class CxoneTokenException extends CxoneException {
 
 	private final String tokenUri;
 
+	private final Duration retryAfter;
+
 	public CxoneTokenException(Reason reason, int status, String tokenUri, String message) {
 		this(reason, status, tokenUri, message, null);
 	}
 
 	public CxoneTokenException(Reason reason, int status, String tokenUri, String message, Throwable cause) {
+		this(reason, status, tokenUri, null, message, cause);
+	}
+
+	/**
+	 * Create a new instance for an answer that asked to wait before trying again.
+	 * @param reason why the token request failed
+	 * @param status the HTTP status, or {@code 0}
+	 * @param tokenUri the token endpoint
+	 * @param retryAfter the wait its {@code Retry-After} asked for, or {@code null}
+	 * @param message the message
+	 * @param cause the cause, or {@code null}
+	 * @since 0.1.0
+	 */
+	public CxoneTokenException(Reason reason, int status, String tokenUri, Duration retryAfter, String message,
+			Throwable cause) {
 		super(message, cause);
 		this.reason = reason;
 		this.status = status;
 		this.tokenUri = tokenUri;
+		this.retryAfter = retryAfter;
 	}
 
 	/**
@@ -48,6 +68,15 @@ public class CxoneTokenException extends CxoneException {
 	 */
 	public String getTokenUri() {
 		return this.tokenUri;
+	}
+
+	/**
+	 * Return how long the token endpoint asked to wait before the next request, with its
+	 * {@code Retry-After} header.
+	 * @return the wait, or {@code null} when it did not ask
+	 */
+	public Duration getRetryAfter() {
+		return this.retryAfter;
 	}
 
 	/**

@@ -2,6 +2,7 @@ package io.github.cxonestarter.cxone.token;
 
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.github.cxonestarter.cxone.web.RetryAfter;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -17,6 +19,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.codec.Hints;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ReactiveHttpInputMessage;
 import org.springframework.http.client.reactive.ClientHttpResponse;
 import org.springframework.http.codec.HttpMessageReader;
@@ -38,7 +41,8 @@ import org.springframework.web.reactive.function.BodyExtractors;
  * default lifetime, and so does one whose value is not positive, absurdly long or not a
  * number, with one WARN (Spring Security gives all of these one second, so every call
  * would fetch a new token);</li>
- * <li>the HTTP status is kept, so that 5xx can be retried and 4xx cannot;</li>
+ * <li>the HTTP status is kept, so that 5xx can be retried and 4xx cannot, and so is the
+ * {@code Retry-After} of a 429 or a 5xx;</li>
  * <li>every failure is a {@link io.github.cxonestarter.cxone.CxoneTokenException} that
  * names the cause and the fix.</li>
  * </ul>
@@ -75,21 +79,24 @@ public class CxoneTokenResponseExtractor
 	public Mono<OAuth2AccessTokenResponse> extract(ReactiveHttpInputMessage inputMessage, Context context) {
 		int status = (inputMessage instanceof ClientHttpResponse response) ? response.getStatusCode().value() : 200;
 		boolean success = status >= 200 && status < 300;
+		Duration retryAfter = success ? null
+				: RetryAfter.parse(inputMessage.getHeaders().getOrEmpty(HttpHeaders.RETRY_AFTER), Instant.now());
 		return BodyExtractors.toMono(JSON_OBJECT)
 			.extract(inputMessage, withoutLogging(context))
 			.onErrorResume((ex) -> drain(inputMessage)
 				.then(success ? Mono.error(this.errors.malformed(status, "its body is not a JSON object"))
 						: Mono.empty()))
 			.switchIfEmpty(Mono.defer(() -> Mono.error(success ? this.errors.malformed(status, "its body is empty")
-					: this.errors.fromResponse(status, null, null))))
-			.map((body) -> toTokenResponse(status, success, body));
+					: this.errors.fromResponse(status, null, null, retryAfter))))
+			.map((body) -> toTokenResponse(status, success, body, retryAfter));
 	}
 
-	private OAuth2AccessTokenResponse toTokenResponse(int status, boolean success, Map<String, Object> body) {
+	private OAuth2AccessTokenResponse toTokenResponse(int status, boolean success, Map<String, Object> body,
+			Duration retryAfter) {
 		Object error = body.get(OAuth2ParameterNames.ERROR);
 		if (!success || error != null) {
 			throw this.errors.fromResponse(status, asString(error),
-					asString(body.get(OAuth2ParameterNames.ERROR_DESCRIPTION)));
+					asString(body.get(OAuth2ParameterNames.ERROR_DESCRIPTION)), retryAfter);
 		}
 		if (!(body.get(OAuth2ParameterNames.ACCESS_TOKEN) instanceof String token) || token.isBlank()) {
 			throw this.errors.malformed(status, "it has no access_token");

@@ -17,8 +17,8 @@ import org.springframework.security.oauth2.core.endpoint.OAuth2AccessTokenRespon
  * Decorates a Spring Security token response client: failures to reach the token endpoint
  * become {@link CxoneTokenException}s, and transient ones (5xx, 429, timeouts, connection
  * errors) are retried by Resilience4j a bounded number of times with jittered exponential
- * backoff. Refusals (4xx) are never retried. The whole request, its retries included, has a
- * deadline.
+ * backoff, waiting at least what a {@code Retry-After} asks. Refusals (4xx) are never
+ * retried. The whole request, its retries included, has a deadline.
  *
  * @param <T> the type of grant request
  * @since 0.1.0
@@ -55,19 +55,33 @@ public class RetryingTokenResponseClient<T extends AbstractOAuth2AuthorizationGr
 
 	/**
 	 * Create the Resilience4j configuration for token requests: transient failures only,
-	 * jittered exponential backoff.
+	 * jittered exponential backoff, and never sooner than a {@code Retry-After} asks.
 	 * @param maxAttempts attempts in all, the first included
 	 * @param initialBackoff the first wait
 	 * @param maxBackoff the longest wait
+	 * @param maxRetryAfter the longest {@code Retry-After} that is waited for; a longer one
+	 * fails the request at once
 	 * @return the configuration
 	 */
-	public static RetryConfig retryConfig(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+	public static RetryConfig retryConfig(int maxAttempts, Duration initialBackoff, Duration maxBackoff,
+			Duration maxRetryAfter) {
+		IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(initialBackoff, BACKOFF_MULTIPLIER,
+				JITTER, maxBackoff);
 		return RetryConfig.custom()
 			.maxAttempts(maxAttempts)
-			.intervalFunction(
-					IntervalFunction.ofExponentialRandomBackoff(initialBackoff, BACKOFF_MULTIPLIER, JITTER, maxBackoff))
-			.retryOnException((ex) -> ex instanceof CxoneTokenException tokenException && tokenException.isTransient())
+			.intervalBiFunction((attempt, outcome) -> {
+				long wait = backoff.apply(attempt);
+				Duration retryAfter = outcome.isLeft() ? retryAfter(outcome.getLeft()) : null;
+				return (retryAfter != null) ? Math.max(wait, retryAfter.toMillis()) : wait;
+			})
+			.retryOnException((ex) -> ex instanceof CxoneTokenException tokenException && tokenException.isTransient()
+					&& (tokenException.getRetryAfter() == null
+							|| tokenException.getRetryAfter().compareTo(maxRetryAfter) <= 0))
 			.build();
+	}
+
+	private static Duration retryAfter(Throwable failure) {
+		return (failure instanceof CxoneTokenException tokenException) ? tokenException.getRetryAfter() : null;
 	}
 
 	/**

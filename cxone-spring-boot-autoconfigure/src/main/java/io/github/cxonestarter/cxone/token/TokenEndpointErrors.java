@@ -6,6 +6,7 @@ import java.util.Locale;
 import io.github.cxonestarter.cxone.CxoneFailures;
 import io.github.cxonestarter.cxone.CxoneTokenException;
 import io.github.cxonestarter.cxone.CxoneTokenException.Reason;
+import io.github.cxonestarter.cxone.web.RetryAfter;
 
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
@@ -77,6 +78,18 @@ public class TokenEndpointErrors {
 	 * @return the error
 	 */
 	public CxoneTokenException fromResponse(int status, String errorCode, String description) {
+		return fromResponse(status, errorCode, description, null);
+	}
+
+	/**
+	 * Create the error for an answer that is not a token.
+	 * @param status the HTTP status
+	 * @param errorCode the OAuth2 {@code error} of the answer, or {@code null}
+	 * @param description the OAuth2 {@code error_description}, or {@code null}
+	 * @param retryAfter the wait its {@code Retry-After} header asked for, or {@code null}
+	 * @return the error
+	 */
+	public CxoneTokenException fromResponse(int status, String errorCode, String description, Duration retryAfter) {
 		String code = (errorCode != null) ? errorCode.toLowerCase(Locale.ROOT) : null;
 		String answer = "CXone's token endpoint " + this.tokenUri + " answered " + status
 				+ ((code != null) ? " " + code : "") + describe(description) + ". ";
@@ -94,13 +107,16 @@ public class TokenEndpointErrors {
 					+ "A requested scope was refused. Set cxone.scopes (CXONE_SCOPES) to scopes the API key has, "
 					+ "usually 'default'.");
 		}
+		String again = (retryAfter != null) ? "it asked to wait " + RetryAfter.describe(retryAfter)
+				+ " (Retry-After): the request is not tried again sooner, nor beyond cxone.token.timeout "
+				+ "(CXONE_TOKEN_TIMEOUT)." : "the request will be tried again with backoff.";
 		if (status == 429) {
-			return new CxoneTokenException(Reason.RATE_LIMITED, status, this.tokenUri,
-					answer + "The token endpoint is rate limiting; the request will be tried again with backoff.");
+			return new CxoneTokenException(Reason.RATE_LIMITED, status, this.tokenUri, retryAfter,
+					answer + "The token endpoint is rate limiting; " + again, null);
 		}
 		if (status >= 500) {
-			return new CxoneTokenException(Reason.SERVER_ERROR, status, this.tokenUri,
-					answer + "CXone failed to issue a token; the request will be tried again with backoff.");
+			return new CxoneTokenException(Reason.SERVER_ERROR, status, this.tokenUri, retryAfter,
+					answer + "CXone failed to issue a token; " + again, null);
 		}
 		if (status >= 400) {
 			return new CxoneTokenException(Reason.BAD_REQUEST, status, this.tokenUri, answer

@@ -3,6 +3,8 @@ package io.github.cxonestarter.cxone.token;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.github.cxonestarter.cxone.CxoneTestContexts;
@@ -27,10 +29,11 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import static io.github.cxonestarter.cxone.CxoneTestContexts.whoami;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Retries of the token request, each attempt counted where it arrives: at the embedded
- * CXone's token endpoint. A 429, a burst of 5xx, a connection
+ * CXone's token endpoint. A 429 with {@code Retry-After}, a burst of 5xx, a connection
  * reset and an attempt that gets no answer within {@code cxone.http.response-timeout} (the
  * per-attempt timeout; {@code cxone.token.timeout} bounds all attempts together) are each
  * retried, within {@code cxone.token.max-attempts}, as one attempt sequence however many
@@ -56,8 +59,38 @@ class TokenRequestRetryTests {
 	}
 
 	private ApplicationContextRunner runner() {
-		// Backoff of 50 ms between token attempts.
+		// Backoff of 50 ms between token attempts, far shorter than any Retry-After below.
 		return CxoneTestContexts.runner(this.cxone);
+	}
+
+	@Test
+	void whenTheTokenEndpointAnswers429WithRetryAfterThenTheRetryArrivesNoEarlierThanItAsks() {
+		cxone.enqueueTokenFaults(1, InjectedFault.status(429).retryAfter("1"));
+		runner().run((context) -> {
+			CxoneWebClient client = context.getBean(CxoneWebClient.class);
+			assertThat(whoami(client).block(TIMEOUT)).contains("Embedded CXone API Key");
+			assertThat(cxone.tokenRequestCount()).isEqualTo(2);
+			List<RecordedRequest> attempts = tokenAttempts();
+			assertThat(attempts).extracting(RecordedRequest::status).containsExactly(429, 200);
+			// The 429 left the server after it arrived, so this is a lower bound of the wait the client kept.
+			assertThat(Duration.between(attempts.get(0).receivedAt(), attempts.get(1).receivedAt()))
+				.isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+			assertThat(cxone.apiRequests()).hasSize(1);
+		});
+	}
+
+	@Test
+	void whenTheTokenEndpointAsksToWaitLongerThanTheTokenTimeoutThenTheRequestFailsAtOnceSayingSo() {
+		cxone.enqueueTokenFaults(1, InjectedFault.status(429).retryAfter("3600"));
+		runner().withPropertyValues("cxone.token.timeout=20s").run((context) -> {
+			CxoneWebClient client = context.getBean(CxoneWebClient.class);
+			assertThatExceptionOfType(CxoneTokenException.class).isThrownBy(() -> whoami(client).block(TIMEOUT))
+				.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(Reason.RATE_LIMITED))
+				.satisfies((ex) -> assertThat(ex.getRetryAfter()).isEqualTo(Duration.ofHours(1)))
+				.withMessageContaining("3600s")
+				.withMessageContaining("cxone.token.timeout");
+			assertThat(cxone.tokenRequestCount()).isEqualTo(1);
+		});
 	}
 
 	@Test
@@ -130,6 +163,25 @@ class TokenRequestRetryTests {
 			assertThat(cxone.tokenRequestCount()).isEqualTo(5);
 			assertThat(tokenAttempts()).extracting(RecordedRequest::status)
 				.containsExactly(journaledStatus, journaledStatus, journaledStatus, journaledStatus, 200);
+		});
+	}
+
+	@Test
+	void whenCallersArriveWhileTheTokenRequestWaitsToRetryThenTheyShareItsOneAttemptSequence() {
+		cxone.enqueueTokenFaults(1, InjectedFault.status(429).retryAfter("1"));
+		runner().run((context) -> {
+			CxoneWebClient client = context.getBean(CxoneWebClient.class);
+			CompletableFuture<String> first = whoami(client).toFuture();
+			// The 429 is answered: the first caller's token request now waits a second to retry.
+			await().atMost(TIMEOUT).until(() -> !cxone.tokenRequests().isEmpty());
+			List<String> answers = Flux.range(0, 50).flatMap((i) -> whoami(client), 50).collectList().block(TIMEOUT);
+			assertThat(first.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).contains("Embedded CXone API Key");
+			assertThat(answers).hasSize(50);
+			assertThat(cxone.tokenRequestCount()).isEqualTo(2);
+			assertThat(tokenAttempts()).extracting(RecordedRequest::status).containsExactly(429, 200);
+			assertThat(cxone.apiRequests()).hasSize(51)
+				.extracting((request) -> request.header("Authorization"))
+				.containsOnly(cxone.apiRequests().get(0).header("Authorization"));
 		});
 	}
 
