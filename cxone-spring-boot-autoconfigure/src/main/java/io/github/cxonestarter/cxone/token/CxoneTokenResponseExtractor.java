@@ -1,5 +1,6 @@
 package io.github.cxonestarter.cxone.token;
 
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.github.cxonestarter.cxone.CxoneFailures;
+import io.github.cxonestarter.cxone.CxoneTokenException;
 import io.github.cxonestarter.cxone.web.RetryAfter;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -43,6 +46,8 @@ import org.springframework.web.reactive.function.BodyExtractors;
  * would fetch a new token);</li>
  * <li>the HTTP status is kept, so that 5xx can be retried and 4xx cannot, and so is the
  * {@code Retry-After} of a 429 or a 5xx;</li>
+ * <li>a successful answer cut short by a broken connection or a read timeout is a
+ * transient failure, retried, not a malformed token response;</li>
  * <li>every failure is a {@link io.github.cxonestarter.cxone.CxoneTokenException} that
  * names the cause and the fix.</li>
  * </ul>
@@ -83,12 +88,21 @@ public class CxoneTokenResponseExtractor
 				: RetryAfter.parse(inputMessage.getHeaders().getOrEmpty(HttpHeaders.RETRY_AFTER), Instant.now());
 		return BodyExtractors.toMono(JSON_OBJECT)
 			.extract(inputMessage, withoutLogging(context))
-			.onErrorResume((ex) -> drain(inputMessage)
-				.then(success ? Mono.error(this.errors.malformed(status, "its body is not a JSON object"))
-						: Mono.empty()))
+			.onErrorResume((ex) -> drain(inputMessage).then(success ? Mono.error(unreadable(status, ex)) : Mono.empty()))
 			.switchIfEmpty(Mono.defer(() -> Mono.error(success ? this.errors.malformed(status, "its body is empty")
 					: this.errors.fromResponse(status, null, null, retryAfter))))
 			.map((body) -> toTokenResponse(status, success, body, retryAfter));
+	}
+
+	/**
+	 * Return the error for a successful answer whose body could not be read: a broken
+	 * connection or a stalled answer is transient, a body that is not JSON is not.
+	 */
+	private CxoneTokenException unreadable(int status, Throwable ex) {
+		if (ex instanceof IOException || CxoneFailures.isTimeout(ex)) {
+			return this.errors.brokenAnswer(status, ex);
+		}
+		return this.errors.malformed(status, "its body is not a JSON object");
 	}
 
 	private OAuth2AccessTokenResponse toTokenResponse(int status, boolean success, Map<String, Object> body,

@@ -139,6 +139,24 @@ public class TokenEndpointErrors {
 	}
 
 	/**
+	 * Create the error for a successful answer whose body did not arrive whole: the
+	 * connection broke, or the rest of it did not come in time. Like a failure to get an
+	 * answer, it is transient.
+	 * @param status the HTTP status the answer started with
+	 * @param ex the failure reading the body
+	 * @return the error
+	 */
+	public CxoneTokenException brokenAnswer(int status, Throwable ex) {
+		boolean timeout = CxoneFailures.isTimeout(ex);
+		String what = timeout ? "the rest of its answer did not come in time" : "the connection broke before its answer was complete";
+		return new CxoneTokenException(timeout ? Reason.TIMEOUT : Reason.UNREACHABLE, 0, this.tokenUri,
+				"CXone's token endpoint " + this.tokenUri + " answered " + status + " but " + what + " ("
+						+ CxoneFailures.rootCause(ex) + "). Check the network path to it"
+						+ (timeout ? ", or raise cxone.http.response-timeout." : "."),
+				ex);
+	}
+
+	/**
 	 * Create the error for a token request that did not finish in time, its retries
 	 * included.
 	 * @param timeout the time it had

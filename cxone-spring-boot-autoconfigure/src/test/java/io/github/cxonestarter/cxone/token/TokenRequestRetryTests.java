@@ -120,6 +120,30 @@ class TokenRequestRetryTests {
 	}
 
 	@Test
+	void whenTheTokenEndpointBreaksTheConnectionMidResponseThenTheNextAttemptGetsTheToken() {
+		cxone.enqueueTokenFaults(1, InjectedFault.closeMidResponse());
+		runner().run((context) -> {
+			CxoneWebClient client = context.getBean(CxoneWebClient.class);
+			assertThat(whoami(client).block(TIMEOUT)).contains("Embedded CXone API Key");
+			assertThat(cxone.tokenRequestCount()).isEqualTo(2);
+			assertThat(cxone.apiRequests()).hasSize(1);
+		});
+	}
+
+	@Test
+	void whenEveryTokenAnswerBreaksMidResponseThenTheErrorSaysTheConnectionBrokeNotThatTheUriIsWrong() {
+		cxone.enqueueTokenFaults(2, InjectedFault.closeMidResponse());
+		runner().withPropertyValues("cxone.token.max-attempts=2").run((context) -> {
+			CxoneWebClient client = context.getBean(CxoneWebClient.class);
+			assertThatExceptionOfType(CxoneTokenException.class).isThrownBy(() -> whoami(client).block(TIMEOUT))
+				.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(Reason.UNREACHABLE))
+				.withMessageContaining("connection broke")
+				.withMessageNotContaining("not a JSON object");
+			assertThat(cxone.tokenRequestCount()).isEqualTo(2);
+		});
+	}
+
+	@Test
 	void whenATokenAttemptGetsNoAnswerWithinTheResponseTimeoutThenItIsAbandonedAndRetried() {
 		cxone.enqueueTokenFaults(1, InjectedFault.noResponse());
 		runner().withPropertyValues(SHORT_RESPONSE_TIMEOUT).run((context) -> {
