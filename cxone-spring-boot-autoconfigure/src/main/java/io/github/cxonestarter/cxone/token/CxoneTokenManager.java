@@ -270,12 +270,28 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 	 * @return the new request, or {@code null} when another one is running
 	 */
 	private Mono<OAuth2AuthorizedClient> startFlight(OAuth2AccessToken refused) {
+		return startFlight(refused, null);
+	}
+
+	/**
+	 * Start a token request unless one is running.
+	 * @param refused a token to drop from the store first, or {@code null}
+	 * @param renewed the token a background renewal replaces, or {@code null}
+	 * @return the new request, or {@code null} when another one is running
+	 */
+	private Mono<OAuth2AuthorizedClient> startFlight(OAuth2AccessToken refused, OAuth2AccessToken renewed) {
 		AtomicReference<Mono<OAuth2AuthorizedClient>> self = new AtomicReference<>();
 		// Removing the refused token inside the flight makes load-then-remove one step with
 		// the flight's own save: no other token request of this manager can run in between.
 		Mono<OAuth2AuthorizedClient> request = Mono.defer(this::requestToken);
-		Mono<OAuth2AuthorizedClient> flight = ((refused != null) ? removeStored(refused).then(request)
-			.doOnNext((client) -> this.unconfirmedReplacement = client.getAccessToken().getTokenValue()) : request)
+		Mono<OAuth2AuthorizedClient> outcome = (refused != null) ? removeStored(refused).then(request)
+			.doOnNext((client) -> this.unconfirmedReplacement = client.getAccessToken().getTokenValue()) : request;
+		if (renewed != null) {
+			// Judged before the flight is cleared: a caller that finds no flight must find this
+			// renewal's backoff too, not start another renewal at once.
+			outcome = outcome.doOnNext((client) -> renewalEnded(client, renewed)).doOnError(this::renewalFailed);
+		}
+		Mono<OAuth2AuthorizedClient> flight = outcome
 			// Cleared before the token or the error reaches waiters: a waiter whose call then meets
 			// a 401 must start a new flight, not join this finished one and get the refused token back.
 			.doOnTerminate(() -> this.inFlight.compareAndSet(self.get(), null))
@@ -321,23 +337,28 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 		if (now.isBefore(this.nextRenewalAttempt) || this.inFlight.get() != null) {
 			return;
 		}
-		Mono<OAuth2AuthorizedClient> renewal = startFlight(null);
+		Mono<OAuth2AuthorizedClient> renewal = startFlight(null, renewed);
 		if (renewal == null) {
 			// Another caller started it: only the one that did counts and backs off.
 			return;
 		}
 		this.listener.renewalStarted();
+		// The flight itself records how the renewal ended.
 		renewal.subscribe((client) -> {
-			if (sameToken(client.getAccessToken(), renewed)) {
-				// The client manager (or its store) answered with the token it had: nothing was renewed.
-				renewalFailed(new IllegalStateException("the client manager returned the same token, which is "
-						+ "still in its refresh window; check that its provider's clock skew is at least "
-						+ "cxone.token.refresh-skew"));
-			}
-			else {
-				this.failedRenewals.set(0);
-			}
-		}, this::renewalFailed);
+		}, (ex) -> {
+		});
+	}
+
+	private void renewalEnded(OAuth2AuthorizedClient client, OAuth2AccessToken renewed) {
+		if (sameToken(client.getAccessToken(), renewed)) {
+			// The client manager (or its store) answered with the token it had: nothing was renewed.
+			renewalFailed(new IllegalStateException("the client manager returned the same token, which is "
+					+ "still in its refresh window; check that its provider's clock skew is at least "
+					+ "cxone.token.refresh-skew"));
+		}
+		else {
+			this.failedRenewals.set(0);
+		}
 	}
 
 	private void renewalFailed(Throwable ex) {
