@@ -2,6 +2,8 @@ package io.github.cxonestarter.cxone.token;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -119,30 +121,51 @@ class TokenLifecycleTests {
 	}
 
 	@Test
-	void whenTheTokenLivesShorterThanTheRunThenOneTokenIsFetchedPerLifetimeAndNoCallFails() {
-		cxone.tokenLifetime(Duration.ofSeconds(2)).tokenDelay(Duration.ofMillis(300));
-		runner().withPropertyValues("cxone.token.refresh-skew=500ms").run((context) -> {
+	void whenTheTokenLivesShorterThanTheRunThenEachRenewalArrivesInTheRefreshWindowWhileCallersGoOnWithTheOldToken() {
+		// A window shorter than half the lifetime (which would cap it), and twice the token delay.
+		Duration lifetime = Duration.ofSeconds(4);
+		Duration refreshSkew = Duration.ofMillis(1500);
+		Duration tokenDelay = Duration.ofMillis(500);
+		cxone.tokenLifetime(lifetime).tokenDelay(tokenDelay);
+		runner().withPropertyValues("cxone.token.refresh-skew=" + refreshSkew.toMillis() + "ms").run((context) -> {
 			CxoneWebClient client = context.getBean(CxoneWebClient.class);
 			AtomicInteger failures = new AtomicInteger();
-			Instant end = Instant.now().plusSeconds(5);
+			// Calls one after another until the third token is in use: two renewals.
 			Flux.range(0, Integer.MAX_VALUE)
-				.takeWhile((i) -> Instant.now().isBefore(end))
 				.concatMap((i) -> whoami(client).onErrorResume((ex) -> {
 					failures.incrementAndGet();
 					return Mono.empty();
-				}).then(Mono.delay(Duration.ofMillis(20))))
+				}).then(Mono.delay(Duration.ofMillis(10))))
+				.takeUntil((tick) -> tokensInOrderOfUse().size() >= 3)
 				.blockLast(TIMEOUT);
 			assertThat(failures).hasValue(0);
-			// Renewal starts 500 ms before each 2 s token expires: a token every 1.5 to 2 s.
-			assertThat(cxone.tokenRequestCount()).isBetween(3, 5);
-			// While each renewal was in flight (300 ms), callers went on with the valid token.
-			List<RecordedRequest> tokenRequests = cxone.tokenRequests();
-			for (RecordedRequest renewal : tokenRequests.subList(1, tokenRequests.size())) {
-				Instant sent = renewal.receivedAt();
-				assertThat(cxone.apiRequests()).filteredOn((api) -> api.receivedAt().isAfter(sent)
-						&& api.receivedAt().isBefore(sent.plusMillis(250)) && api.status() == 200)
+			// One token request per token used.
+			assertThat(cxone.tokenRequestCount()).isEqualTo(3);
+			List<String> tokens = tokensInOrderOfUse();
+			List<RecordedRequest> tokenRequests = tokenRequestsInOrder();
+			for (int i = 1; i < tokenRequests.size(); i++) {
+				// The server issues a token no earlier than the delay after the request arrived.
+				Instant previousIssued = tokenRequests.get(i - 1).receivedAt().plus(tokenDelay);
+				Instant renewal = tokenRequests.get(i).receivedAt();
+				assertThat(renewal).as("renewal %d arrived after the refresh window opened", i)
+					.isAfterOrEqualTo(previousIssued.plus(lifetime).minus(refreshSkew));
+				assertThat(renewal).as("renewal %d arrived before the token it renews expired", i)
+					.isBefore(previousIssued.plus(lifetime));
+				String old = tokens.get(i - 1);
+				assertThat(apiRequestsInOrder()).as("calls with the old token while renewal %d was in flight", i)
+					.filteredOn((api) -> bearer(api).equals(old) && api.receivedAt().isAfter(renewal))
 					.isNotEmpty();
 			}
+			// Each token used from its first call until the next one's.
+			List<String> runs = new ArrayList<>();
+			for (RecordedRequest api : apiRequestsInOrder()) {
+				if (runs.isEmpty() || !runs.get(runs.size() - 1).equals(bearer(api))) {
+					runs.add(bearer(api));
+				}
+			}
+			assertThat(runs).isEqualTo(tokens);
+			// The server refuses an expired token: none reached it, and nothing was replayed.
+			assertThat(cxone.apiRequests()).filteredOn((request) -> request.status() != 200).isEmpty();
 		});
 	}
 
@@ -177,31 +200,48 @@ class TokenLifecycleTests {
 	}
 
 	@Test
-	void whenRenewalFailsWhileTheTokenIsValidThenNoCallFailsAndRenewalBacksOff() {
-		cxone.tokenLifetime(Duration.ofSeconds(4));
-		runner().withPropertyValues("cxone.token.refresh-skew=2s", "cxone.token.max-attempts=1",
-				"cxone.token.initial-backoff=300ms")
+	void whenRenewalFailsWhileTheTokenIsValidThenCallersGoOnWithItAndEachRenewalAttemptWaitsADoublingBackoff() {
+		Duration backoff = Duration.ofMillis(150);
+		cxone.tokenLifetime(Duration.ofSeconds(6));
+		runner().withPropertyValues("cxone.token.refresh-skew=3s", "cxone.token.max-attempts=1",
+				"cxone.token.initial-backoff=" + backoff.toMillis() + "ms")
 			.run((context) -> {
 				CxoneWebClient client = context.getBean(CxoneWebClient.class);
 				whoami(client).block(TIMEOUT);
+				Instant expiresAt = context.getBean(CxoneTokenManager.class).peek().getExpiresAt();
 				cxone.failTokenRequests(1000, 503);
-				await().atMost(Duration.ofSeconds(5))
-					.until(() -> Instant.now().isAfter(cxone.tokenRequests().get(0).receivedAt().plusMillis(2100)));
+				// Into the refresh window, the last three seconds of the token's life.
+				await().atMost(TIMEOUT).until(() -> Instant.now().isAfter(expiresAt.minusSeconds(3)));
 				AtomicInteger failures = new AtomicInteger();
-				AtomicInteger calls = new AtomicInteger();
-				Instant end = Instant.now().plusMillis(1200);
+				// Calls one after another until three renewals have failed; they take about 0.5 s of
+				// the 3 s left (the token's expiry only stops a broken run).
 				Flux.range(0, Integer.MAX_VALUE)
-					.takeWhile((i) -> Instant.now().isBefore(end))
-					.concatMap((i) -> whoami(client).doOnNext((answer) -> calls.incrementAndGet())
-						.onErrorResume((ex) -> {
-							failures.incrementAndGet();
-							return Mono.empty();
-						}))
+					.concatMap((i) -> whoami(client).onErrorResume((ex) -> {
+						failures.incrementAndGet();
+						return Mono.empty();
+					}).then(Mono.delay(Duration.ofMillis(5))))
+					.takeUntil((tick) -> cxone.tokenRequests().size() == 4 || !Instant.now().isBefore(expiresAt))
 					.blockLast(TIMEOUT);
 				assertThat(failures).hasValue(0);
-				assertThat(calls.get()).isGreaterThan(50);
-				// 1 initial token, then renewals spaced by a growing backoff (300 ms, 600 ms, ...), not one per call.
-				assertThat(cxone.tokenRequestCount()).isBetween(2, 5);
+				List<RecordedRequest> attempts = tokenRequestsInOrder();
+				assertThat(attempts).extracting(RecordedRequest::status).containsExactly(200, 503, 503, 503);
+				String token = bearer(apiRequestsInOrder().get(0));
+				assertThat(cxone.apiRequests()).filteredOn((request) -> request.status() != 200 || !bearer(request).equals(token))
+					.isEmpty();
+				for (int i = 2; i < attempts.size(); i++) {
+					// The n-th failure waits the backoff doubled n-1 times, with a jitter of +-50%.
+					Duration leastWait = backoff.multipliedBy(1L << (i - 2)).dividedBy(2);
+					assertThat(Duration.between(attempts.get(i - 1).receivedAt(), attempts.get(i).receivedAt()))
+						.as("wait before renewal attempt %d", i)
+						.isGreaterThanOrEqualTo(leastWait);
+				}
+				for (int i = 2; i < attempts.size(); i++) {
+					Instant from = attempts.get(i - 1).receivedAt();
+					Instant to = attempts.get(i).receivedAt();
+					assertThat(apiRequestsInOrder()).as("calls between renewal attempts %d and %d", i - 1, i)
+						.filteredOn((api) -> api.receivedAt().isAfter(from) && api.receivedAt().isBefore(to))
+						.isNotEmpty();
+				}
 			});
 	}
 
@@ -347,6 +387,25 @@ class TokenLifecycleTests {
 			assertThat(cxone.apiRequests().get(0).header("Authorization")).isEqualTo("Bearer " + token);
 			assertThat(cxone.tokenRequestCount()).isEqualTo(1);
 		});
+	}
+
+	private List<RecordedRequest> apiRequestsInOrder() {
+		return cxone.apiRequests().stream().sorted(Comparator.comparing(RecordedRequest::receivedAt)).toList();
+	}
+
+	private List<RecordedRequest> tokenRequestsInOrder() {
+		return cxone.tokenRequests().stream().sorted(Comparator.comparing(RecordedRequest::receivedAt)).toList();
+	}
+
+	/**
+	 * Return the tokens the API received, in the order of their first use.
+	 */
+	private List<String> tokensInOrderOfUse() {
+		return apiRequestsInOrder().stream().map(TokenLifecycleTests::bearer).distinct().toList();
+	}
+
+	private static String bearer(RecordedRequest request) {
+		return request.header("Authorization");
 	}
 
 }
