@@ -2,14 +2,11 @@ package io.github.cxonestarter.cxone.test;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -17,6 +14,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
+import static io.github.cxonestarter.cxone.test.CxoneWire.accessToken;
+import static io.github.cxonestarter.cxone.test.CxoneWire.basic;
+import static io.github.cxonestarter.cxone.test.CxoneWire.form;
+import static io.github.cxonestarter.cxone.test.CxoneWire.get;
+import static io.github.cxonestarter.cxone.test.CxoneWire.rawBasic;
+import static io.github.cxonestarter.cxone.test.CxoneWire.token;
+import static io.github.cxonestarter.cxone.test.CxoneWire.validToken;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -343,52 +347,6 @@ class EmbeddedCxoneTests {
 			assertThat(get(cxone, EmbeddedCxone.WHOAMI_PATH, "good").statusCode()).isEqualTo(200);
 			assertThat(get(cxone, EmbeddedCxone.WHOAMI_PATH, "bad").statusCode()).isEqualTo(401);
 		}
-	}
-
-	private String accessToken(EmbeddedCxone cxone) throws IOException, InterruptedException {
-		return (String) json.readValue(validToken(cxone), Map.class).get("access_token");
-	}
-
-	private String validToken(EmbeddedCxone cxone) throws IOException, InterruptedException {
-		return token(cxone, basic(EmbeddedCxone.CLIENT_ID, EmbeddedCxone.CLIENT_SECRET),
-				"grant_type=client_credentials&scope=default").body();
-	}
-
-	private HttpResponse<String> token(EmbeddedCxone cxone, String authorization, String form)
-			throws IOException, InterruptedException {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cxone.tokenUri()))
-			.header("Content-Type", "application/x-www-form-urlencoded")
-			.POST(HttpRequest.BodyPublishers.ofString(form));
-		if (authorization != null) {
-			request.header("Authorization", authorization);
-		}
-		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-	}
-
-	private HttpResponse<String> get(EmbeddedCxone cxone, String path, String token)
-			throws IOException, InterruptedException {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cxone.baseUrl() + path))
-			.header("Accept", "application/json")
-			.GET();
-		if (token != null) {
-			request.header("Authorization", "Bearer " + token);
-		}
-		return this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-	}
-
-	/**
-	 * Basic credentials as RFC 6749 section 2.3.1 says: each part form-encoded first.
-	 */
-	private static String basic(String clientId, String secret) {
-		return rawBasic(form(clientId), form(secret));
-	}
-
-	private static String rawBasic(String clientId, String secret) {
-		return "Basic " + Base64.getEncoder().encodeToString((clientId + ":" + secret).getBytes(StandardCharsets.UTF_8));
-	}
-
-	private static String form(String value) {
-		return URLEncoder.encode(value, StandardCharsets.UTF_8);
 	}
 
 }
