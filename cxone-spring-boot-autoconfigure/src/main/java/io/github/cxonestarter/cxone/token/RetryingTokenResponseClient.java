@@ -99,11 +99,40 @@ public class RetryingTokenResponseClient<T extends AbstractOAuth2AuthorizationGr
 
 	@Override
 	public Mono<OAuth2AccessTokenResponse> getTokenResponse(T grantRequest) {
-		return Mono.defer(() -> this.delegate.getTokenResponse(grantRequest))
-			.onErrorMap(this.errors::fromTransportFailure)
-			.transformDeferred(RetryOperator.of(this.retry))
-			// A token endpoint that trickles its answer would otherwise hold every waiting caller.
-			.timeout(this.timeout, Mono.error(() -> this.errors.deadlineExceeded(this.timeout)));
+		return Mono.defer(() -> {
+			long start = System.nanoTime();
+			return Mono.defer(() -> this.delegate.getTokenResponse(grantRequest))
+				.onErrorMap(this.errors::fromTransportFailure)
+				// A Retry-After that ends no sooner than the deadline cannot lead to a token: fail now,
+				// with the answer that asked for it, instead of waiting the deadline out for a TIMEOUT.
+				.onErrorMap(CxoneTokenException.class,
+						(ex) -> (ex.getRetryAfter() != null && ex.getRetryAfter()
+							.compareTo(this.timeout.minusNanos(System.nanoTime() - start)) >= 0) ? new Unwaitable(ex)
+									: ex)
+				.transformDeferred(RetryOperator.of(this.retry))
+				.onErrorMap(Unwaitable.class, Unwaitable::failure)
+				// A token endpoint that trickles its answer would otherwise hold every waiting caller.
+				.timeout(this.timeout, Mono.error(() -> this.errors.deadlineExceeded(this.timeout)));
+		});
+	}
+
+	/**
+	 * Carries past the retry a failure whose {@code Retry-After} the deadline leaves no room
+	 * for: not a {@link CxoneTokenException}, so it is not retried.
+	 */
+	private static final class Unwaitable extends RuntimeException {
+
+		private final CxoneTokenException failure;
+
+		Unwaitable(CxoneTokenException failure) {
+			super(null, null, false, false);
+			this.failure = failure;
+		}
+
+		CxoneTokenException failure() {
+			return this.failure;
+		}
+
 	}
 
 }
