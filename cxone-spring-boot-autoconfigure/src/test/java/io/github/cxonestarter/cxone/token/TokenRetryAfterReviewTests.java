@@ -122,4 +122,17 @@ class TokenRetryAfterReviewTests {
 		});
 	}
 
+	@Test
+	void whenA200BodyStallsPastTheResponseTimeoutThenItIsATimeoutAndRetriedNotMalformed() {
+		cxone.tokenTrickle(Duration.ofSeconds(1));
+		runner().withPropertyValues("cxone.http.response-timeout=300ms", "cxone.token.max-attempts=2",
+				"cxone.token.timeout=10s").run((context) -> {
+			CxoneWebClient client = context.getBean(CxoneWebClient.class);
+			assertThatExceptionOfType(CxoneTokenException.class).isThrownBy(() -> whoami(client).block(TIMEOUT))
+				.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(Reason.TIMEOUT))
+				.withMessageContaining("did not come in time");
+			assertThat(cxone.tokenRequestCount()).isEqualTo(2);
+		});
+	}
+
 }
