@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * fits cxone.token.timeout alone but not what is left of it.
  */
 @ExtendWith(EmbeddedCxoneExtension.class)
-class TokenRetryAfterReviewTests {
+class TokenRetryAfterTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
