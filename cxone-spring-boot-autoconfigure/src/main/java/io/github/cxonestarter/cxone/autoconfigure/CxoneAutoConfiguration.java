@@ -123,9 +123,8 @@ public final class CxoneAutoConfiguration {
 	@ConditionalOnMissingBean(name = "cxoneTokenRetry")
 	Retry cxoneTokenRetry(CxoneProperties properties) {
 		CxoneProperties.Token token = properties.getToken();
-		// A Retry-After longer than the deadline of all attempts could not be waited for anyway.
 		return Retry.of(TOKEN_RETRY_NAME, RetryingTokenResponseClient.retryConfig(token.getMaxAttempts(),
-				token.getInitialBackoff(), token.getInitialBackoff().multipliedBy(16), token.getTimeout()));
+				token.getInitialBackoff(), token.getInitialBackoff().multipliedBy(16)));
 	}
 
 	@Bean(defaultCandidate = false)

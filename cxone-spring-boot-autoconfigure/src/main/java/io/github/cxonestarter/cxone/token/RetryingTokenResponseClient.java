@@ -59,12 +59,9 @@ public class RetryingTokenResponseClient<T extends AbstractOAuth2AuthorizationGr
 	 * @param maxAttempts attempts in all, the first included
 	 * @param initialBackoff the first wait
 	 * @param maxBackoff the longest wait
-	 * @param maxRetryAfter the longest {@code Retry-After} that is waited for; a longer one
-	 * fails the request at once
 	 * @return the configuration
 	 */
-	public static RetryConfig retryConfig(int maxAttempts, Duration initialBackoff, Duration maxBackoff,
-			Duration maxRetryAfter) {
+	public static RetryConfig retryConfig(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
 		IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(initialBackoff, BACKOFF_MULTIPLIER,
 				JITTER, maxBackoff);
 		return RetryConfig.custom()
@@ -74,9 +71,9 @@ public class RetryingTokenResponseClient<T extends AbstractOAuth2AuthorizationGr
 				Duration retryAfter = outcome.isLeft() ? retryAfter(outcome.getLeft()) : null;
 				return (retryAfter != null) ? Math.max(wait, retryAfter.toMillis()) : wait;
 			})
-			.retryOnException((ex) -> ex instanceof CxoneTokenException tokenException && tokenException.isTransient()
-					&& (tokenException.getRetryAfter() == null
-							|| tokenException.getRetryAfter().compareTo(maxRetryAfter) <= 0))
+			// A Retry-After the deadline leaves no room for never gets here: getTokenResponse
+			// fails it at once.
+			.retryOnException((ex) -> ex instanceof CxoneTokenException tokenException && tokenException.isTransient())
 			.build();
 	}
 
