@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
+import io.netty.handler.codec.http.HttpHeaders;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -56,6 +57,12 @@ public final class EmbeddedCxone implements AutoCloseable {
 	/** Path of the access-key (password grant) token endpoint, as the OpenID configuration gives it. */
 	public static final String ACCESS_KEY_TOKEN_PATH = "/auth/token";
 
+	/**
+	 * Path of the access-key login: the access key alone, as JSON, with no registered
+	 * application.
+	 */
+	public static final String ACCESS_KEY_LOGIN_PATH = "/authentication/v1/token/access-key";
+
 	/** Path of the issuer's OpenID configuration. */
 	public static final String OPENID_CONFIGURATION_PATH = "/.well-known/openid-configuration";
 
@@ -70,6 +77,12 @@ public final class EmbeddedCxone implements AutoCloseable {
 
 	/** Tenant ID carried by the tokens of the access-key flow. */
 	public static final String TENANT_ID = "11eb0000-embedded-tenant";
+
+	/** Business unit carried by the tokens of the access-key flows, in the {@code icBUId} claim. */
+	public static final long BUSINESS_UNIT_ID = 4600001L;
+
+	/** Cluster carried by the tokens of the access-key flows, in the {@code icClusterId} claim. */
+	public static final String CLUSTER_ID = "E32";
 
 	/** Path of the "who am I" endpoint. */
 	public static final String WHOAMI_PATH = "/platform/v1/whoami";
@@ -146,6 +159,14 @@ public final class EmbeddedCxone implements AutoCloseable {
 	}
 
 	/**
+	 * Return the URL of the access-key login, for {@code cxone.token-uri}.
+	 * @return the access-key login URI
+	 */
+	public String accessKeyLoginUri() {
+		return baseUrl() + ACCESS_KEY_LOGIN_PATH;
+	}
+
+	/**
 	 * Return the port the server listens on.
 	 * @return the port
 	 */
@@ -165,7 +186,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 	}
 
 	/**
-	 * Accept another access key for the password grant.
+	 * Accept another access key, for the password grant and the access-key login.
 	 * @param accessKeyId the access key ID
 	 * @param accessKeySecret its secret
 	 * @return this server
@@ -579,9 +600,18 @@ public final class EmbeddedCxone implements AutoCloseable {
 		InjectedFault fault = this.faults.nextTokenFault();
 		// The token is issued after the delay, so that its lifetime starts when the client
 		// gets it, as with a slow CXone.
-		Mono<Answer> answer = Mono.fromSupplier(() -> (fault != null) ? this.tokenEndpoints.fault(fault)
-				: this.tokenEndpoints.answer(request.method().name(), path, request.requestHeaders().get("Content-Type"),
-						request.requestHeaders().getAll("Authorization"), body, baseUrl()));
+		HttpHeaders headers = request.requestHeaders();
+		Mono<Answer> answer = Mono.fromSupplier(() -> {
+			if (fault != null) {
+				return this.tokenEndpoints.fault(fault);
+			}
+			if (ACCESS_KEY_LOGIN_PATH.equals(path)) {
+				return this.tokenEndpoints.login(request.method().name(), headers.get("Content-Type"),
+						headers.get("Accept"), headers.getAll("Authorization"), body, baseUrl());
+			}
+			return this.tokenEndpoints.answer(request.method().name(), path, headers.get("Content-Type"),
+					headers.getAll("Authorization"), body, baseUrl());
+		});
 		return deliver(request, response, body, receivedAt, delayed(this.faults.tokenDelay(), answer));
 	}
 

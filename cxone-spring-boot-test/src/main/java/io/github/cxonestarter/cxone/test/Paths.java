@@ -17,7 +17,8 @@ final class Paths {
 	}
 
 	static boolean isToken(String path) {
-		return EmbeddedCxone.TOKEN_PATH.equals(path) || EmbeddedCxone.ACCESS_KEY_TOKEN_PATH.equals(path);
+		return EmbeddedCxone.TOKEN_PATH.equals(path) || EmbeddedCxone.ACCESS_KEY_TOKEN_PATH.equals(path)
+				|| EmbeddedCxone.ACCESS_KEY_LOGIN_PATH.equals(path);
 	}
 
 	static boolean isDiscovery(String path) {

@@ -32,7 +32,7 @@ public record RecordedRequest(String method, String path, String query, Map<Stri
 	 * @return whether the path is the token endpoint's
 	 */
 	public boolean isTokenRequest() {
-		return this.path.equals(EmbeddedCxone.TOKEN_PATH) || this.path.equals(EmbeddedCxone.ACCESS_KEY_TOKEN_PATH);
+		return Paths.isToken(this.path);
 	}
 
 	/**

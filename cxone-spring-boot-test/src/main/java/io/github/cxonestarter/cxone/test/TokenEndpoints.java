@@ -24,6 +24,9 @@ import com.nimbusds.jose.KeyLengthException;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,11 +36,17 @@ import tools.jackson.databind.json.JsonMapper;
  * method, Basic credentials decoded as RFC 6749 section 2.3.1 says (Base64 of the
  * form-encoded ID and secret), then the client_credentials grant at
  * {@link EmbeddedCxone#TOKEN_PATH} and the access-key password grant at
- * {@link EmbeddedCxone#ACCESS_KEY_TOKEN_PATH}.
+ * {@link EmbeddedCxone#ACCESS_KEY_TOKEN_PATH}; and the access-key login at
+ * {@link EmbeddedCxone#ACCESS_KEY_LOGIN_PATH}, JSON in, as strict in its own way.
  */
 final class TokenEndpoints {
 
 	private static final ObjectMapper json = JsonMapper.builder().build();
+
+	/** Refuses a JSON body that names a field twice, rather than letting the last one win. */
+	private static final ObjectMapper strictJson = JsonMapper.builder()
+		.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+		.build();
 
 	private static final String RAW_MARKER = "embedded-cxone-raw-expires-in";
 
@@ -229,24 +238,68 @@ final class TokenEndpoints {
 		if (accessKeyId == null || secret == null || !secret.equals(this.accessKeys.get(accessKeyId))) {
 			return error(401, "invalid_grant", "The access key is invalid or revoked");
 		}
+		return accessKeyTokens(accessKeyId, clientId, issuer);
+	}
+
+	/**
+	 * Answer the access-key login: {@code POST} with a JSON body
+	 * {@code {"accessKeyId": "...", "accessKeySecret": "..."}}, no client authentication,
+	 * and an {@code Accept} that admits JSON.
+	 * @param method the HTTP method
+	 * @param contentType the request's {@code Content-Type}
+	 * @param accept the request's {@code Accept}
+	 * @param authorizations the request's {@code Authorization} headers
+	 * @param body the request body
+	 * @param issuer the issuer, this server's base URL
+	 * @return the answer
+	 */
+	Answer login(String method, String contentType, String accept, List<String> authorizations, String body,
+			String issuer) {
+		if (!"POST".equals(method)) {
+			return new Answer(405, Map.of("Allow", "POST"), "application/json",
+					errorBody("method_not_allowed", "The access-key login takes POST"), InjectedFault.Delivery.ANSWER);
+		}
+		if (contentType == null || !"application/json".equals(mediaType(contentType))) {
+			return error(415, "unsupported_media_type", "The access-key login takes an application/json body");
+		}
+		if (!ApiRoutes.acceptsJson(accept)) {
+			return new Answer(406, Map.of(), "text/plain", "No known way to render data", InjectedFault.Delivery.ANSWER);
+		}
+		if (!authorizations.isEmpty()) {
+			// The access key is the only credential: a client secret sent here went where it
+			// should not.
+			return error(400, "invalid_request", "The access-key login takes no Authorization header");
+		}
+		JsonNode request;
+		try {
+			request = strictJson.readTree(body);
+		}
+		catch (JacksonException ex) {
+			return error(400, "invalid_request", "The body is not JSON, or names a field twice");
+		}
+		if (request == null || !request.isObject() || request.size() != 2 || !request.path("accessKeyId").isString()
+				|| !request.path("accessKeySecret").isString()) {
+			return error(400, "invalid_request", "The body must be {\"accessKeyId\": \"...\", \"accessKeySecret\": \"...\"}");
+		}
+		String accessKeyId = request.get("accessKeyId").asString();
+		String secret = request.get("accessKeySecret").asString();
+		if (!secret.equals(this.accessKeys.get(accessKeyId))) {
+			return error(401, "invalid_access_key", "The access key is wrong, revoked or inactive");
+		}
+		return accessKeyTokens(accessKeyId, null, issuer);
+	}
+
+	/**
+	 * Issue the tokens of the access-key flows: JWTs carrying the tenant, business unit and
+	 * cluster, with a refresh token and an ID token, as CXone does.
+	 */
+	private Answer accessKeyTokens(String accessKeyId, String audience, String issuer) {
 		Duration lifetime = wholeSeconds(this.tokenLifetime);
 		Instant now = Instant.now();
-		String accessToken = jwt(new JWTClaimsSet.Builder().subject(accessKeyId)
-			.issuer(issuer)
-			.audience(clientId)
-			.claim("tenantId", EmbeddedCxone.TENANT_ID)
-			.issueTime(Date.from(now))
-			.expirationTime(Date.from(now.plus(lifetime)))
+		String accessToken = jwt(identity(accessKeyId, audience, issuer, now, lifetime)
 			.jwtID(UUID.randomUUID().toString())
 			.build());
-		String idToken = jwt(new JWTClaimsSet.Builder().subject(accessKeyId)
-			.issuer(issuer)
-			.audience(clientId)
-			.claim("tenantId", EmbeddedCxone.TENANT_ID)
-			.claim("name", "Embedded CXone API User")
-			.issueTime(Date.from(now))
-			.expirationTime(Date.from(now.plus(lifetime)))
-			.build());
+		String idToken = jwt(identity(accessKeyId, audience, issuer, now, lifetime).build());
 		this.tokens.issue(accessToken, now.plus(lifetime), Set.of());
 		Map<String, Object> token = new LinkedHashMap<>();
 		token.put("access_token", accessToken);
@@ -257,6 +310,21 @@ final class TokenEndpoints {
 		token.put("refresh_token", UUID.randomUUID().toString());
 		token.put("id_token", idToken);
 		return tokenAnswer(token);
+	}
+
+	private static JWTClaimsSet.Builder identity(String accessKeyId, String audience, String issuer, Instant now,
+			Duration lifetime) {
+		JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().subject("user:" + accessKeyId)
+			.issuer(issuer)
+			.claim("tenantId", EmbeddedCxone.TENANT_ID)
+			.claim("icBUId", EmbeddedCxone.BUSINESS_UNIT_ID)
+			.claim("icClusterId", EmbeddedCxone.CLUSTER_ID)
+			.claim("name", "Embedded CXone API User")
+			.claim("given_name", "Embedded")
+			.claim("family_name", "API User")
+			.issueTime(Date.from(now))
+			.expirationTime(Date.from(now.plus(lifetime)));
+		return (audience != null) ? claims.audience(audience) : claims;
 	}
 
 	private Answer tokenAnswer(Map<String, Object> token) {

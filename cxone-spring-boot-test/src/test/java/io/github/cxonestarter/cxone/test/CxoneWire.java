@@ -46,6 +46,24 @@ final class CxoneWire {
 		return send(request);
 	}
 
+	/**
+	 * Send an access-key login as CXone's public integrations do: POST, JSON in, JSON
+	 * accepted, no client authentication.
+	 */
+	static HttpResponse<String> login(EmbeddedCxone cxone, String body) throws IOException, InterruptedException {
+		return send(HttpRequest.newBuilder(URI.create(cxone.accessKeyLoginUri()))
+			.header("Content-Type", "application/json")
+			.header("Accept", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body)));
+	}
+
+	static String loginBody(String accessKeyId, String accessKeySecret) {
+		Map<String, String> body = new java.util.LinkedHashMap<>();
+		body.put("accessKeyId", accessKeyId);
+		body.put("accessKeySecret", accessKeySecret);
+		return json.writeValueAsString(body);
+	}
+
 	static HttpResponse<String> get(EmbeddedCxone cxone, String path, String token)
 			throws IOException, InterruptedException {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cxone.baseUrl() + path))
