@@ -99,6 +99,13 @@ public class CxoneTokenException extends CxoneException {
 		/** The grant was refused ({@code invalid_grant}): for access keys, a wrong or revoked key. */
 		INVALID_GRANT(false),
 
+		/**
+		 * CXone's access-key login refused the access key (400, 401 or 403): it is wrong,
+		 * revoked or inactive.
+		 * @since 0.1.0
+		 */
+		ACCESS_KEY_REFUSED(false),
+
 		/** A requested scope was refused ({@code invalid_scope}). */
 		INVALID_SCOPE(false),
 

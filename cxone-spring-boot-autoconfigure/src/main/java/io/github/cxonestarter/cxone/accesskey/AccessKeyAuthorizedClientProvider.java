@@ -10,11 +10,13 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientProvider;
 import org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 
 /**
  * A Spring Security {@link ReactiveOAuth2AuthorizedClientProvider} for CXone's access-key
- * (password) grant. Like Spring Security's client_credentials provider it re-authorizes
+ * flows: the password grant of a registered application, and the access-key login with
+ * the key alone ({@link AccessKeyGrantRequest}). Like Spring Security's client_credentials provider it re-authorizes
  * when the token is absent or within the clock skew of its expiry, by repeating the grant:
  * back-end clients do not use CXone's refresh tokens. It plugs into Spring Security's
  * client manager, so single flight, refresh-ahead and replay after 401 apply unchanged.
@@ -39,7 +41,8 @@ public class AccessKeyAuthorizedClientProvider implements ReactiveOAuth2Authoriz
 	@Override
 	public Mono<OAuth2AuthorizedClient> authorize(OAuth2AuthorizationContext context) {
 		ClientRegistration registration = context.getClientRegistration();
-		if (!AccessKeyGrantRequest.PASSWORD.equals(registration.getAuthorizationGrantType())) {
+		AuthorizationGrantType grantType = registration.getAuthorizationGrantType();
+		if (!AccessKeyGrantRequest.PASSWORD.equals(grantType) && !AccessKeyGrantRequest.ACCESS_KEY_LOGIN.equals(grantType)) {
 			return Mono.empty();
 		}
 		OAuth2AuthorizedClient authorized = context.getAuthorizedClient();

@@ -5,8 +5,10 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 
 /**
- * A password grant request made with a CXone access key. Spring Security 7 no longer has a
- * password grant of its own.
+ * A token request made with a CXone access key: the password grant of a registered
+ * application ({@link #PASSWORD}; Spring Security 7 no longer has a password grant of its
+ * own), or the access-key login with the key alone ({@link #ACCESS_KEY_LOGIN}). The grant
+ * type is the registration's.
  *
  * @since 0.1.0
  */
@@ -17,8 +19,14 @@ public class AccessKeyGrantRequest extends AbstractOAuth2AuthorizationGrantReque
 	 */
 	public static final AuthorizationGrantType PASSWORD = new AuthorizationGrantType("password");
 
+	/**
+	 * CXone's access-key login. It is not an OAuth2 grant, and it never goes on the wire:
+	 * it marks the registration so that {@link AccessKeyAuthorizedClientProvider} serves it.
+	 */
+	public static final AuthorizationGrantType ACCESS_KEY_LOGIN = new AuthorizationGrantType("urn:cxone:access-key");
+
 	public AccessKeyGrantRequest(ClientRegistration clientRegistration) {
-		super(PASSWORD, clientRegistration);
+		super(clientRegistration.getAuthorizationGrantType(), clientRegistration);
 	}
 
 }

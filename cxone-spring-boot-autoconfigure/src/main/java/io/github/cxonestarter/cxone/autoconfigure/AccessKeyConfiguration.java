@@ -5,11 +5,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import io.github.cxonestarter.cxone.CxoneDiscoveryException;
 import io.github.cxonestarter.cxone.accesskey.AccessKeyAuthorizedClientProvider;
 import io.github.cxonestarter.cxone.accesskey.AccessKeyCredentials;
 import io.github.cxonestarter.cxone.accesskey.AccessKeyGrantRequest;
+import io.github.cxonestarter.cxone.accesskey.AccessKeyLoginClient;
 import io.github.cxonestarter.cxone.accesskey.AccessKeyTokenResponseClient;
 import io.github.cxonestarter.cxone.accesskey.ApiEndpointFilter;
 import io.github.cxonestarter.cxone.accesskey.CxoneDiscovery;
@@ -33,6 +35,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
@@ -40,8 +43,10 @@ import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * CXone's access-key flow: a password grant provider of the starter's own, plugged into
- * Spring Security's client manager, with the token endpoint and the API host discovered.
+ * CXone's access-key flows, on a provider of the starter's own plugged into Spring
+ * Security's client manager: the password grant of a registered application (the token
+ * endpoint discovered from the issuer), or, with no client ID and secret, the access-key
+ * login with the key alone. In both, the API host is discovered from the token's tenant.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnAuthMode(CxoneProperties.AuthMode.ACCESS_KEY)
@@ -54,14 +59,22 @@ class AccessKeyConfiguration {
 	ReactiveClientRegistrationRepository cxoneClientRegistrationRepository(CxoneProperties properties,
 			CxoneEndpoints endpoints) {
 		URI tokenUri = (endpoints.tokenUri() != null) ? endpoints.tokenUri() : endpoints.issuer();
-		ClientRegistration registration = ClientRegistration.withRegistrationId(CxoneAutoConfiguration.REGISTRATION_ID)
-			.authorizationGrantType(AccessKeyGrantRequest.PASSWORD)
-			.clientId(properties.getClientId())
-			.clientSecret(ClientSecretAuthentication.PLACEHOLDER)
-			.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
-			.tokenUri(tokenUri.toString())
-			.build();
-		return new InMemoryReactiveClientRegistrationRepository(registration);
+		ClientRegistration.Builder registration = ClientRegistration
+			.withRegistrationId(CxoneAutoConfiguration.REGISTRATION_ID)
+			.tokenUri(tokenUri.toString());
+		if (isLogin(endpoints)) {
+			// No application: the access key is the client.
+			registration.authorizationGrantType(AccessKeyGrantRequest.ACCESS_KEY_LOGIN)
+				.clientId(properties.getAccessKeyId())
+				.clientAuthenticationMethod(ClientAuthenticationMethod.NONE);
+		}
+		else {
+			registration.authorizationGrantType(AccessKeyGrantRequest.PASSWORD)
+				.clientId(properties.getClientId())
+				.clientSecret(ClientSecretAuthentication.PLACEHOLDER)
+				.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC);
+		}
+		return new InMemoryReactiveClientRegistrationRepository(registration.build());
 	}
 
 	@Bean
@@ -85,17 +98,22 @@ class AccessKeyConfiguration {
 			@Qualifier("cxoneTokenWebClient") WebClient tokenWebClient, @Qualifier("cxoneTokenRetry") Retry tokenRetry) {
 		String tokenEndpoint = (endpoints.tokenUri() != null) ? endpoints.tokenUri().toString()
 				: "(discovered from " + endpoints.issuer() + ")";
+		Function<String, TokenEndpointErrors> errors = isLogin(endpoints) ? TokenEndpointErrors::forAccessKeyLogin
+				: TokenEndpointErrors::forAccessKey;
 		// One extractor per token endpoint, not per request: it reports an unusable expires_in once.
 		Map<URI, CxoneTokenResponseExtractor> extractors = new ConcurrentHashMap<>();
-		AccessKeyTokenResponseClient responseClient = new AccessKeyTokenResponseClient(tokenWebClient, discovery,
-				new AccessKeyCredentials(properties.getClientId(), properties.getClientSecret(),
-						properties.getAccessKeyId(), properties.getAccessKeySecret()),
-				(tokenUri) -> extractors.computeIfAbsent(tokenUri,
-						(uri) -> new CxoneTokenResponseExtractor(properties.getToken().getDefaultLifetime(),
-								TokenEndpointErrors.forAccessKey(uri.toString()))),
-				tenants);
+		Function<URI, CxoneTokenResponseExtractor> extractor = (tokenUri) -> extractors.computeIfAbsent(tokenUri,
+				(uri) -> new CxoneTokenResponseExtractor(properties.getToken().getDefaultLifetime(),
+						errors.apply(uri.toString())));
+		ReactiveOAuth2AccessTokenResponseClient<AccessKeyGrantRequest> responseClient = isLogin(endpoints)
+				? new AccessKeyLoginClient(tokenWebClient, endpoints.tokenUri(), properties.getAccessKeyId(),
+						properties.getAccessKeySecret(), extractor.apply(endpoints.tokenUri()), tenants)
+				: new AccessKeyTokenResponseClient(tokenWebClient, discovery,
+						new AccessKeyCredentials(properties.getClientId(), properties.getClientSecret(),
+								properties.getAccessKeyId(), properties.getAccessKeySecret()),
+						extractor, tenants);
 		AccessKeyAuthorizedClientProvider provider = new AccessKeyAuthorizedClientProvider(
-				new RetryingTokenResponseClient<>(responseClient, TokenEndpointErrors.forAccessKey(tokenEndpoint),
+				new RetryingTokenResponseClient<>(responseClient, errors.apply(tokenEndpoint),
 						tokenRetry, properties.getToken().getTimeout()),
 				properties.getToken().getRefreshSkew(), Clock.systemUTC());
 		var manager = new AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager(registrations, clientService);
@@ -125,18 +143,21 @@ class AccessKeyConfiguration {
 	}
 
 	@Bean
-	SmartInitializingSingleton cxoneStartupDiscovery(CxoneProperties properties, CxoneDiscovery discovery,
-			ApiEndpointFilter apiEndpoint) {
+	SmartInitializingSingleton cxoneStartupDiscovery(CxoneProperties properties, CxoneEndpoints endpoints,
+			CxoneDiscovery discovery, CxoneTokenManager tokens, ApiEndpointFilter apiEndpoint) {
 		return () -> {
 			Duration timeout = properties.getDiscovery().getTimeout();
-			Mono<URI> discovered = discovery.tokenEndpoint()
+			// A login first, even when cxone.base-url leaves nothing to discover: a refused
+			// access key fails start-up here, not on the first call.
+			String steps = isLogin(endpoints) ? "logging in at " + endpoints.tokenUri()
+					: "reading " + discovery.openIdConfiguration() + ", getting a token";
+			Mono<URI> discovered = tokens.authorize()
 				.then(apiEndpoint.apiEndpoint())
 				.timeout(timeout, Mono.error(() -> new CxoneDiscoveryException(discovery.openIdConfiguration().toString(),
 						"CXone discovery did not finish within cxone.discovery.timeout (" + timeout.toMillis() + " ms): "
-								+ "reading " + discovery.openIdConfiguration() + ", getting a token, then reading the "
-								+ "tenant's cxone-configuration from " + discovery.getIssuer() + ". Check cxone.issuer "
-								+ "(CXONE_ISSUER) and the network path to it, or raise cxone.discovery.timeout "
-								+ "(CXONE_DISCOVERY_TIMEOUT).",
+								+ steps + ", then reading the tenant's cxone-configuration from "
+								+ discovery.getIssuer() + ". Check cxone.issuer (CXONE_ISSUER) and the network path "
+								+ "to it, or raise cxone.discovery.timeout (CXONE_DISCOVERY_TIMEOUT).",
 						null)));
 			if (properties.getDiscovery().isFailFast()) {
 				discovered.block();
@@ -147,6 +168,10 @@ class AccessKeyConfiguration {
 								+ "(cxone.discovery.fail-fast=false): " + ex.getMessage()));
 			}
 		};
+	}
+
+	private static boolean isLogin(CxoneEndpoints endpoints) {
+		return endpoints.flow() == CxoneEndpoints.Flow.ACCESS_KEY_LOGIN;
 	}
 
 }

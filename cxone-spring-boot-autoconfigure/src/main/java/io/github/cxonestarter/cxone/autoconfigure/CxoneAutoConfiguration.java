@@ -18,6 +18,8 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.netty.channel.ChannelOption;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
@@ -83,10 +85,14 @@ public final class CxoneAutoConfiguration {
 	 */
 	public static final String TOKEN_RETRY_NAME = "cxone-token";
 
+	private static final Log logger = LogFactory.getLog(CxoneAutoConfiguration.class);
+
 	@Bean
 	@ConditionalOnMissingBean
 	CxoneEndpoints cxoneEndpoints(CxoneProperties properties) {
-		return CxonePropertiesValidator.validate(properties);
+		CxoneEndpoints endpoints = CxonePropertiesValidator.validate(properties);
+		logger.info(endpoints.describe());
+		return endpoints;
 	}
 
 	@Bean(defaultCandidate = false)

@@ -22,14 +22,14 @@ public class CxoneProperties {
 
 	/**
 	 * How the starter authenticates: client-credentials (an API key's client ID and
-	 * secret) or access-key (the password grant with an access key, as back-end apps of
-	 * real tenants do).
+	 * secret) or access-key (an access key; with client-id and client-secret, the password
+	 * grant of an application registered with NICE, without them, the access-key login).
 	 */
 	private AuthMode authMode = AuthMode.CLIENT_CREDENTIALS;
 
 	/**
-	 * Issuer the token endpoint and the tenant's API host are discovered from, in
-	 * access-key mode. Others: https://cxone-gov.niceincontact.com (FedRAMP),
+	 * Issuer the tenant's API host (and the password grant's token endpoint) are
+	 * discovered from, in access-key mode. Others: https://cxone-gov.niceincontact.com (FedRAMP),
 	 * https://nicecxone-sov1.au, https://nicecxone-sov1.eu, https://nicecxone-sov1.uk.
 	 */
 	private String issuer = "https://cxone.niceincontact.com";
@@ -51,12 +51,14 @@ public class CxoneProperties {
 	private String subdomain;
 
 	/**
-	 * Client ID of the CXone API key.
+	 * Client ID of the CXone API key, or of the application registered with NICE in
+	 * access-key mode (leave it out to log in with the access key alone).
 	 */
 	private String clientId;
 
 	/**
-	 * Client secret of the CXone API key.
+	 * Client secret of the CXone API key, or of the application registered with NICE in
+	 * access-key mode (leave it out to log in with the access key alone).
 	 */
 	private String clientSecret;
 
@@ -71,7 +73,10 @@ public class CxoneProperties {
 	private String baseUrl;
 
 	/**
-	 * Token endpoint. Defaults to {base-url}/oauth2/token.
+	 * Token endpoint. Defaults to {base-url}/oauth2/token (client-credentials), the
+	 * issuer's discovered token endpoint (access-key password grant), or
+	 * https://na1.nice-incontact.com/authentication/v1/token/access-key (access-key login;
+	 * au1 and eu1 hosts exist too).
 	 */
 	private String tokenUri;
 
@@ -217,7 +222,9 @@ public class CxoneProperties {
 		CLIENT_CREDENTIALS,
 
 		/**
-		 * OAuth2 password grant with an access key, against a discovered token endpoint.
+		 * An access key: with a client ID and secret, the OAuth2 password grant of a
+		 * registered application against a discovered token endpoint; without them,
+		 * CXone's access-key login.
 		 */
 		ACCESS_KEY
 

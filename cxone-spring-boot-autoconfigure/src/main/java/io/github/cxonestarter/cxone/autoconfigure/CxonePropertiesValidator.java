@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 import io.github.cxonestarter.cxone.CxoneUrls;
+import io.github.cxonestarter.cxone.accesskey.AccessKeyLoginClient;
 
 import org.springframework.util.StringUtils;
 
@@ -48,14 +49,18 @@ public class CxonePropertiesValidator {
 	}
 
 	private CxoneEndpoints check(CxoneProperties properties) {
-		boolean accessKey = properties.getAuthMode() == CxoneProperties.AuthMode.ACCESS_KEY;
+		CxoneEndpoints.Flow flow = flow(properties);
+		boolean accessKey = flow != CxoneEndpoints.Flow.CLIENT_CREDENTIALS;
 		String subdomain = properties.getSubdomain();
 		boolean bothUrls = StringUtils.hasText(properties.getBaseUrl()) && StringUtils.hasText(properties.getTokenUri());
 		if (!accessKey && !StringUtils.hasText(subdomain) && !bothUrls) {
 			this.missing.add("cxone.subdomain");
 		}
-		requireText("cxone.client-id", properties.getClientId());
-		requireText("cxone.client-secret", properties.getClientSecret());
+		if (!accessKey) {
+			// In access-key mode, flow() reports a client ID without a secret, or the reverse.
+			requireText("cxone.client-id", properties.getClientId());
+			requireText("cxone.client-secret", properties.getClientSecret());
+		}
 		if (accessKey) {
 			requireText("cxone.access-key-id", properties.getAccessKeyId());
 			requireText("cxone.access-key-secret", properties.getAccessKeySecret());
@@ -79,6 +84,9 @@ public class CxonePropertiesValidator {
 		}
 		else if (baseUrl != null && !accessKey) {
 			tokenUri = URI.create(stripTrailingSlash(baseUrl.toString()) + "/oauth2/token");
+		}
+		else if (flow == CxoneEndpoints.Flow.ACCESS_KEY_LOGIN) {
+			tokenUri = AccessKeyLoginClient.DEFAULT_ENDPOINT;
 		}
 		URI issuer = null;
 		if (accessKey) {
@@ -129,7 +137,28 @@ public class CxonePropertiesValidator {
 		if (!this.missing.isEmpty() || !this.problems.isEmpty()) {
 			throw new InvalidCxonePropertiesException(this.missing, this.problems);
 		}
-		return new CxoneEndpoints(baseUrl, tokenUri, issuer);
+		return new CxoneEndpoints(flow, baseUrl, tokenUri, issuer);
+	}
+
+	/**
+	 * Return the flow the properties ask for. In access-key mode, a client ID and secret
+	 * mean the password grant of a registered application; neither means the access key
+	 * alone. One without the other is a mistake, reported rather than guessed at.
+	 */
+	private CxoneEndpoints.Flow flow(CxoneProperties properties) {
+		if (properties.getAuthMode() != CxoneProperties.AuthMode.ACCESS_KEY) {
+			return CxoneEndpoints.Flow.CLIENT_CREDENTIALS;
+		}
+		boolean clientId = StringUtils.hasText(properties.getClientId());
+		boolean clientSecret = StringUtils.hasText(properties.getClientSecret());
+		if (clientId != clientSecret) {
+			String set = clientId ? "cxone.client-id" : "cxone.client-secret";
+			String unset = clientId ? "cxone.client-secret" : "cxone.client-id";
+			problem(set, "is set but " + unset + " (" + environmentVariable(unset) + ") is not. In access-key mode, "
+					+ "set both to use the password grant of an application registered with NICE, or neither to log "
+					+ "in with the access key alone");
+		}
+		return (clientId || clientSecret) ? CxoneEndpoints.Flow.PASSWORD_GRANT : CxoneEndpoints.Flow.ACCESS_KEY_LOGIN;
 	}
 
 	private void requireText(String property, String value) {

@@ -24,7 +24,7 @@ import org.springframework.core.env.Environment;
 public class CxoneStartupFailureAnalyzer extends AbstractFailureAnalyzer<CxoneException> {
 
 	private static final Set<Reason> REFUSALS = Set.of(Reason.INVALID_CLIENT, Reason.INVALID_GRANT,
-			Reason.INVALID_SCOPE, Reason.BAD_REQUEST);
+			Reason.ACCESS_KEY_REFUSED, Reason.INVALID_SCOPE, Reason.BAD_REQUEST);
 
 	private final boolean accessKeyMode;
 

@@ -27,6 +27,8 @@ public class TokenEndpointErrors {
 
 	private final String grantFix;
 
+	private final String keyRefusal;
+
 	/**
 	 * Create an instance for the client_credentials flow.
 	 * @param tokenUri the token endpoint
@@ -56,10 +58,32 @@ public class TokenEndpointErrors {
 						+ "API user under Admin > Employees > Access Keys.");
 	}
 
+	/**
+	 * Create an instance for CXone's access-key login, with the access key alone: any
+	 * 400, 401 or 403 is the key refused, whatever the body says, since the key is all the
+	 * request carries.
+	 * @param tokenUri the login endpoint
+	 * @return the errors
+	 */
+	public static TokenEndpointErrors forAccessKeyLogin(String tokenUri) {
+		return new TokenEndpointErrors(tokenUri, null, null,
+				"The access key was refused: it is wrong, revoked or inactive. Check cxone.access-key-id "
+						+ "(CXONE_ACCESS_KEY_ID) and cxone.access-key-secret (CXONE_ACCESS_KEY_SECRET), and that the "
+						+ "key is Active; a CXone administrator creates a new one under Admin > Employees > (the API "
+						+ "user) > Access Keys. If the key is right, check that cxone.token-uri (CXONE_TOKEN_URI) is "
+						+ "an access-key login endpoint, https://{na1|au1|eu1}.nice-incontact.com"
+						+ "/authentication/v1/token/access-key.");
+	}
+
 	public TokenEndpointErrors(String tokenUri, String credentialsFix, String grantFix) {
+		this(tokenUri, credentialsFix, grantFix, null);
+	}
+
+	private TokenEndpointErrors(String tokenUri, String credentialsFix, String grantFix, String keyRefusal) {
 		this.tokenUri = tokenUri;
 		this.credentialsFix = credentialsFix;
 		this.grantFix = grantFix;
+		this.keyRefusal = keyRefusal;
 	}
 
 	/**
@@ -93,6 +117,9 @@ public class TokenEndpointErrors {
 		String code = (errorCode != null) ? errorCode.toLowerCase(Locale.ROOT) : null;
 		String answer = "CXone's token endpoint " + this.tokenUri + " answered " + status
 				+ ((code != null) ? " " + code : "") + describe(description) + ". ";
+		if (this.keyRefusal != null && (status == 400 || status == 401 || status == 403)) {
+			return new CxoneTokenException(Reason.ACCESS_KEY_REFUSED, status, this.tokenUri, answer + this.keyRefusal);
+		}
 		if ("invalid_client".equals(code) || "unauthorized_client".equals(code)
 				|| (code == null && (status == 401 || status == 403))) {
 			return new CxoneTokenException(Reason.INVALID_CLIENT, status, this.tokenUri,
