@@ -58,15 +58,19 @@ class ApplicationPlumbingTests {
 			callWhoami(LoggingApp.class, "cxone.auth-mode=access-key", "cxone.issuer=" + cxone.baseUrl(),
 					"cxone.client-id=" + CANARY_CLIENT, "cxone.client-secret=" + CANARY_CLIENT_SECRET,
 					"cxone.access-key-id=" + CANARY_KEY, "cxone.access-key-secret=" + CANARY_KEY_SECRET);
+			callWhoami(LoggingApp.class, "cxone.auth-mode=access-key", "cxone.issuer=" + cxone.baseUrl(),
+					"cxone.token-uri=" + cxone.accessKeyLoginUri(), "cxone.access-key-id=" + CANARY_KEY,
+					"cxone.access-key-secret=" + CANARY_KEY_SECRET);
 			for (RecordedRequest request : cxone.apiRequests()) {
 				tokens.add(request.header("Authorization").substring("Bearer ".length()));
 			}
-			// The three applications each got a token, and sent their secrets in the three ways.
-			assertThat(cxone.tokenRequests()).hasSize(3);
+			// The four applications each got a token, and sent their secrets in the four ways.
+			assertThat(cxone.tokenRequests()).hasSize(4);
 			assertThat(cxone.tokenRequests().get(1).body()).contains("client_secret=");
 			assertThat(cxone.tokenRequests().get(2).body()).contains("password=");
+			assertThat(cxone.tokenRequests().get(3).body()).contains("\"accessKeySecret\"");
 		}
-		assertThat(tokens).hasSize(3).doesNotHaveDuplicates();
+		assertThat(tokens).hasSize(4).doesNotHaveDuplicates();
 		String logged = output.getAll();
 		// The logging was on: the application's filter saw the requests, and so did Spring's TRACE log.
 		assertThat(logged).contains("app filter saw GET", "TRACE");

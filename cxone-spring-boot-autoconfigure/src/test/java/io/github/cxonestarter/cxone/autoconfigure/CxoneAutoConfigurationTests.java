@@ -39,6 +39,7 @@ import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for {@link CxoneAutoConfiguration}.
@@ -296,6 +297,37 @@ class CxoneAutoConfigurationTests {
 			.withPropertyValues(property)
 			.run((context) -> assertThat(analyze(context.getStartupFailure()).getDescription()).contains(name,
 					CxonePropertiesValidator.environmentVariable(name), "must be a positive duration"));
+	}
+
+	@Test
+	void whenOnlyAnAccessKeyIsSetThenTheLoginIsAtNa1UnlessTheTokenUriSaysOtherwise() {
+		CxoneProperties properties = new CxoneProperties();
+		properties.setAuthMode(CxoneProperties.AuthMode.ACCESS_KEY);
+		properties.setAccessKeyId("key");
+		properties.setAccessKeySecret(SECRET);
+		CxoneEndpoints endpoints = CxonePropertiesValidator.validate(properties);
+		assertThat(endpoints.flow()).isEqualTo(CxoneEndpoints.Flow.ACCESS_KEY_LOGIN);
+		assertThat(endpoints.tokenUri())
+			.hasToString("https://na1.nice-incontact.com/authentication/v1/token/access-key");
+		assertThat(endpoints.issuer()).hasToString("https://cxone.niceincontact.com");
+		assertThat(endpoints.baseUrl()).isNull();
+		assertThat(endpoints.describe()).contains("access-key login", endpoints.tokenUri().toString())
+			.doesNotContain(SECRET);
+		properties.setTokenUri("https://eu1.nice-incontact.com/authentication/v1/token/access-key");
+		assertThat(CxonePropertiesValidator.validate(properties).tokenUri()).hasToString(properties.getTokenUri());
+		// The login endpoint gets the access key secret: the same rule as every URL a secret goes to.
+		properties.setTokenUri("http://eu1.nice-incontact.com/authentication/v1/token/access-key");
+		assertThatExceptionOfType(InvalidCxonePropertiesException.class)
+			.isThrownBy(() -> CxonePropertiesValidator.validate(properties))
+			.withMessageContaining("cxone.token-uri (CXONE_TOKEN_URI)")
+			.withMessageContaining("unencrypted")
+			.withMessageNotContaining(SECRET);
+		properties.setTokenUri(null);
+		properties.setClientId("registered-app");
+		properties.setClientSecret(SECRET);
+		assertThat(CxonePropertiesValidator.validate(properties).flow()).isEqualTo(CxoneEndpoints.Flow.PASSWORD_GRANT);
+		assertThat(CxonePropertiesValidator.validate(properties).tokenUri()).isNull();
+		assertThat(properties.toString()).doesNotContain(SECRET);
 	}
 
 	@Test
