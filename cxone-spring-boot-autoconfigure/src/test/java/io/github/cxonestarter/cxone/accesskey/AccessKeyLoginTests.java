@@ -16,12 +16,15 @@ import io.github.cxonestarter.cxone.CxoneTestContexts;
 import io.github.cxonestarter.cxone.CxoneTokenException;
 import io.github.cxonestarter.cxone.CxoneWebClient;
 import io.github.cxonestarter.cxone.autoconfigure.CxoneHealthContributorAutoConfiguration;
+import io.github.cxonestarter.cxone.autoconfigure.CxoneMetricsAutoConfiguration;
 import io.github.cxonestarter.cxone.autoconfigure.CxoneStartupFailureAnalyzer;
 import io.github.cxonestarter.cxone.health.CxoneHealthIndicator;
 import io.github.cxonestarter.cxone.test.EmbeddedCxone;
 import io.github.cxonestarter.cxone.test.InjectedFault;
 import io.github.cxonestarter.cxone.test.RecordedRequest;
 import io.github.cxonestarter.cxone.token.CxoneTokenManager;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -275,15 +278,26 @@ class AccessKeyLoginTests {
 	}
 
 	@Test
-	void whenTheLoginIsRateLimitedThenItIsSentAgainAfterRetryAfterWithTheSameBytes() {
+	void whenTheLoginIsRateLimitedThenItIsSentAgainAfterRetryAfterWithTheSameBytesAndTheMetersCountIt() {
 		auth.enqueueTokenFaults(1, InjectedFault.status(429).retryAfter("1"));
-		runner().run((context) -> {
-			assertThat(context).hasNotFailed();
-			List<RecordedRequest> logins = auth.tokenRequests();
-			assertThat(logins).extracting(RecordedRequest::status).containsExactly(429, 200);
-			assertThat(logins.get(1).body()).isEqualTo(logins.get(0).body());
-			assertThat(logins.get(1).receivedAt()).isAfterOrEqualTo(logins.get(0).receivedAt().plusSeconds(1));
-		});
+		runner().withConfiguration(AutoConfigurations.of(CxoneMetricsAutoConfiguration.class))
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				List<RecordedRequest> logins = auth.tokenRequests();
+				assertThat(logins).extracting(RecordedRequest::status).containsExactly(429, 200);
+				assertThat(logins.get(1).body()).isEqualTo(logins.get(0).body());
+				assertThat(logins.get(1).receivedAt()).isAfterOrEqualTo(logins.get(0).receivedAt().plusSeconds(1));
+				MeterRegistry meters = context.getBean(MeterRegistry.class);
+				assertThat(meters.get("cxone.token.requests").tag("outcome", "success").timer().count()).isEqualTo(1);
+				assertThat(meters.get("cxone.retries").tags("target", "token", "cause", "429").counter().count())
+					.isEqualTo(1);
+				// A revoked token: one eviction, one more login.
+				auth.revokeAllTokens();
+				serverTime(context.getBean(CxoneWebClient.class)).block(TIMEOUT);
+				assertThat(meters.get("cxone.token.evictions").counter().count()).isEqualTo(1);
+				assertThat(meters.get("cxone.token.requests").tag("outcome", "success").timer().count()).isEqualTo(2);
+			});
 	}
 
 	@Test
