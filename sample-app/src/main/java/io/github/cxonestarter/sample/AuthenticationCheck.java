@@ -1,21 +1,19 @@
 package io.github.cxonestarter.sample;
 
 import java.time.Duration;
-import java.util.Map;
 
 import io.github.cxonestarter.cxone.CxoneException;
-import io.github.cxonestarter.cxone.CxoneWebClient;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.stereotype.Component;
 
 /**
  * On start-up, checks the credentials with a "who am I" call, as the tutorial's complete
- * example does, and logs the identity or the cause and fix.
+ * example does (in access-key mode, what {@link CxoneIdentity} gives instead), and logs the
+ * identity or the cause and fix.
  *
  * @since 0.1.0
  */
@@ -24,23 +22,19 @@ class AuthenticationCheck {
 
 	private static final Log logger = LogFactory.getLog(AuthenticationCheck.class);
 
-	private final CxoneWebClient cxone;
+	private final CxoneIdentity identity;
 
-	AuthenticationCheck(CxoneWebClient cxone) {
-		this.cxone = cxone;
+	AuthenticationCheck(CxoneIdentity identity) {
+		this.identity = identity;
 	}
 
 	@EventListener(ApplicationReadyEvent.class)
 	void checkAuthentication() {
-		this.cxone.get()
-			.uri(CxoneController.WHOAMI_PATH)
-			.retrieve()
-			.bodyToMono(new ParameterizedTypeReference<Map<String, Object>>() {
-			})
+		this.identity.identity()
 			.timeout(Duration.ofSeconds(30))
-			.subscribe((identity) -> logger.info("Authentication successful: id=" + identity.get("id") + ", name="
-					+ identity.get("name") + ", scopes=" + identity.get("scopes")), (ex) -> logger
-						.error("Authentication failed: " + ((ex instanceof CxoneException) ? ex.getMessage() : ex.toString())));
+			.subscribe((found) -> logger.info("Authentication successful: " + this.identity.summary(found)),
+					(ex) -> logger.error(
+							"Authentication failed: " + ((ex instanceof CxoneException) ? ex.getMessage() : ex.toString())));
 	}
 
 }

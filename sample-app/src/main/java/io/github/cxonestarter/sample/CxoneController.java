@@ -15,15 +15,13 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The sample's endpoints: the CXone identity, the tutorial's conversations query, and the
- * token's expiry and scopes (never the token itself).
+ * The sample's endpoints: the CXone identity (see {@link CxoneIdentity}), the tutorial's
+ * conversations query, and the token's expiry and scopes (never the token itself).
  *
  * @since 0.1.0
  */
 @RestController
 public class CxoneController {
-
-	static final String WHOAMI_PATH = "/platform/v1/whoami";
 
 	static final String CONVERSATIONS_SUMMARY_PATH = "/analytics/v1/conversations/summary";
 
@@ -34,14 +32,17 @@ public class CxoneController {
 
 	private final CxoneAccessTokenProvider tokens;
 
-	public CxoneController(CxoneWebClient cxone, CxoneAccessTokenProvider tokens) {
+	private final CxoneIdentity identity;
+
+	CxoneController(CxoneWebClient cxone, CxoneAccessTokenProvider tokens, CxoneIdentity identity) {
 		this.cxone = cxone;
 		this.tokens = tokens;
+		this.identity = identity;
 	}
 
 	@GetMapping("/whoami")
 	Mono<Map<String, Object>> whoami() {
-		return this.cxone.get().uri(WHOAMI_PATH).retrieve().bodyToMono(JSON_OBJECT);
+		return this.identity.identity();
 	}
 
 	@GetMapping("/conversations/recent")

@@ -16,7 +16,9 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * Starts an embedded CXone and points {@code cxone.*} at it when no credentials are
- * configured, so that the sample runs with no tenant at all.
+ * configured, so that the sample runs with no tenant at all: with its API key by default,
+ * or, with {@code cxone.auth-mode=access-key}, at its access-key login with its access key
+ * alone (no client ID or secret).
  *
  * @since 0.1.0
  */
@@ -49,22 +51,37 @@ public class EmbeddedCxoneEnvironmentPostProcessor implements EnvironmentPostPro
 			.map(CxoneProperties.AuthMode.ACCESS_KEY::equals)
 			.orElse(false);
 		Map<String, Object> properties = new LinkedHashMap<>();
-		properties.put("cxone.client-id", EmbeddedCxone.CLIENT_ID);
-		properties.put("cxone.client-secret", EmbeddedCxone.CLIENT_SECRET);
 		if (accessKey) {
-			// Everything else is discovered from the issuer, as with a real tenant.
+			// The access key alone, with no client ID or secret: CXone's access-key login. The
+			// API host is discovered from the issuer with the token's tenantId, as with a real
+			// tenant.
 			properties.put("cxone.issuer", cxone.baseUrl());
+			properties.put("cxone.token-uri", cxone.accessKeyLoginUri());
 			properties.put("cxone.access-key-id", EmbeddedCxone.ACCESS_KEY_ID);
 			properties.put("cxone.access-key-secret", EmbeddedCxone.ACCESS_KEY_SECRET);
 		}
 		else {
+			properties.put("cxone.client-id", EmbeddedCxone.CLIENT_ID);
+			properties.put("cxone.client-secret", EmbeddedCxone.CLIENT_SECRET);
 			properties.put("cxone.base-url", cxone.baseUrl());
 			properties.put("cxone.token-uri", cxone.tokenUri());
 		}
 		environment.getPropertySources().addLast(new MapPropertySource("embeddedCxone", properties));
+		// Names the login in use and where it goes, never a secret.
 		this.logger.info("No CXONE_* credentials are set: started an embedded CXone at " + cxone.baseUrl() + " ("
-				+ (accessKey ? "access-key" : "client-credentials") + " mode; set CXONE_SUBDOMAIN, CXONE_CLIENT_ID and "
-				+ "CXONE_CLIENT_SECRET, or the access-key variables, to use a real tenant)");
+				+ (accessKey ? "access-key mode: logging in at " + cxone.accessKeyLoginUri() + " with its access key "
+						+ "alone, no client ID or secret; set CXONE_ACCESS_KEY_ID and CXONE_ACCESS_KEY_SECRET"
+						: "client-credentials mode; set CXONE_SUBDOMAIN, CXONE_CLIENT_ID and CXONE_CLIENT_SECRET, "
+								+ "or the access-key variables,")
+				+ " to use a real tenant)");
+	}
+
+	/**
+	 * Return the embedded CXone that this post-processor started, for the sample's tests.
+	 * @return the embedded CXone, or {@code null} when none was started
+	 */
+	static synchronized EmbeddedCxone started() {
+		return embedded;
 	}
 
 	private static synchronized EmbeddedCxone start() {
