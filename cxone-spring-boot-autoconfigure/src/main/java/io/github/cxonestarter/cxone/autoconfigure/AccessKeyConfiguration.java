@@ -98,8 +98,11 @@ class AccessKeyConfiguration {
 			@Qualifier("cxoneTokenWebClient") WebClient tokenWebClient, @Qualifier("cxoneTokenRetry") Retry tokenRetry) {
 		String tokenEndpoint = (endpoints.tokenUri() != null) ? endpoints.tokenUri().toString()
 				: "(discovered from " + endpoints.issuer() + ")";
-		Function<String, TokenEndpointErrors> errors = isLogin(endpoints) ? TokenEndpointErrors::forAccessKeyLogin
+		Function<String, TokenEndpointErrors> flowErrors = isLogin(endpoints) ? TokenEndpointErrors::forAccessKeyLogin
 				: TokenEndpointErrors::forAccessKey;
+		// An endpoint's answer that quotes the request back must not carry a secret into a message.
+		Function<String, TokenEndpointErrors> errors = (uri) -> flowErrors.apply(uri)
+			.redacting(properties.getAccessKeySecret(), isLogin(endpoints) ? null : properties.getClientSecret());
 		// One extractor per token endpoint, not per request: it reports an unusable expires_in once.
 		Map<URI, CxoneTokenResponseExtractor> extractors = new ConcurrentHashMap<>();
 		Function<URI, CxoneTokenResponseExtractor> extractor = (tokenUri) -> extractors.computeIfAbsent(tokenUri,

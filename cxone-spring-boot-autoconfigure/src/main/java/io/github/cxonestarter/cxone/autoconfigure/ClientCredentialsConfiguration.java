@@ -54,7 +54,8 @@ class ClientCredentialsConfiguration {
 			@Qualifier("cxoneClientRegistrationRepository") ReactiveClientRegistrationRepository registrations,
 			@Qualifier("cxoneAuthorizedClientService") ReactiveOAuth2AuthorizedClientService clientService,
 			@Qualifier("cxoneTokenWebClient") WebClient tokenWebClient, @Qualifier("cxoneTokenRetry") Retry tokenRetry) {
-		TokenEndpointErrors errors = TokenEndpointErrors.forClientCredentials(endpoints.tokenUri().toString());
+		TokenEndpointErrors errors = TokenEndpointErrors.forClientCredentials(endpoints.tokenUri().toString())
+			.redacting(properties.getClientSecret());
 		WebClientReactiveClientCredentialsTokenResponseClient springClient = new WebClientReactiveClientCredentialsTokenResponseClient();
 		springClient.setWebClient(tokenWebClient);
 		new ClientSecretAuthentication(properties.getClientId(), properties.getClientSecret(), isBasic(properties))

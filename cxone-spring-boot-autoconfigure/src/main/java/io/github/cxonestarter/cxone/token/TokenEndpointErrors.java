@@ -1,12 +1,18 @@
 package io.github.cxonestarter.cxone.token;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 import io.github.cxonestarter.cxone.CxoneFailures;
 import io.github.cxonestarter.cxone.CxoneTokenException;
 import io.github.cxonestarter.cxone.CxoneTokenException.Reason;
 import io.github.cxonestarter.cxone.web.RetryAfter;
+import tools.jackson.core.io.JsonStringEncoder;
 
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
@@ -21,6 +27,8 @@ public class TokenEndpointErrors {
 
 	private static final int MAX_DESCRIPTION_LENGTH = 200;
 
+	private static final String REDACTED = "[redacted]";
+
 	private final String tokenUri;
 
 	private final String credentialsFix;
@@ -28,6 +36,8 @@ public class TokenEndpointErrors {
 	private final String grantFix;
 
 	private final String keyRefusal;
+
+	private final List<String> redacted;
 
 	/**
 	 * Create an instance for the client_credentials flow.
@@ -80,10 +90,41 @@ public class TokenEndpointErrors {
 	}
 
 	private TokenEndpointErrors(String tokenUri, String credentialsFix, String grantFix, String keyRefusal) {
+		this(tokenUri, credentialsFix, grantFix, keyRefusal, List.of());
+	}
+
+	private TokenEndpointErrors(String tokenUri, String credentialsFix, String grantFix, String keyRefusal,
+			List<String> redacted) {
 		this.tokenUri = tokenUri;
 		this.credentialsFix = credentialsFix;
 		this.grantFix = grantFix;
 		this.keyRefusal = keyRefusal;
+		this.redacted = redacted;
+	}
+
+	/**
+	 * Return these errors, with the given secrets taken out of whatever the token endpoint
+	 * answered ({@code error}, {@code error_description}) before it goes into a message: an
+	 * endpoint that quotes the request back would otherwise put the secret in the exception,
+	 * the logs and the health details. The secret is taken out as sent, JSON-escaped and
+	 * form-encoded.
+	 * @param secrets the secrets the requests carry; {@code null} or empty ones are ignored
+	 * @return the errors
+	 */
+	public TokenEndpointErrors redacting(String... secrets) {
+		Set<String> forms = new LinkedHashSet<>(this.redacted);
+		for (String secret : secrets) {
+			if (secret != null && !secret.isEmpty()) {
+				forms.add(secret);
+				StringBuilder escaped = new StringBuilder();
+				JsonStringEncoder.getInstance().quoteAsString(secret, escaped);
+				forms.add(escaped.toString());
+				forms.add(URLEncoder.encode(secret, StandardCharsets.UTF_8));
+			}
+		}
+		// Longest first, so that no part of a longer form is left behind.
+		List<String> ordered = forms.stream().sorted((a, b) -> Integer.compare(b.length(), a.length())).toList();
+		return new TokenEndpointErrors(this.tokenUri, this.credentialsFix, this.grantFix, this.keyRefusal, ordered);
 	}
 
 	/**
@@ -114,9 +155,9 @@ public class TokenEndpointErrors {
 	 * @return the error
 	 */
 	public CxoneTokenException fromResponse(int status, String errorCode, String description, Duration retryAfter) {
-		String code = (errorCode != null) ? errorCode.toLowerCase(Locale.ROOT) : null;
+		String code = (errorCode != null) ? redact(errorCode).toLowerCase(Locale.ROOT) : null;
 		String answer = "CXone's token endpoint " + this.tokenUri + " answered " + status
-				+ ((code != null) ? " " + code : "") + describe(description) + ". ";
+				+ ((code != null) ? " " + code : "") + describe(redact(description)) + ". ";
 		if (this.keyRefusal != null && (status == 400 || status == 401 || status == 403)) {
 			return new CxoneTokenException(Reason.ACCESS_KEY_REFUSED, status, this.tokenUri, answer + this.keyRefusal);
 		}
@@ -220,6 +261,17 @@ public class TokenEndpointErrors {
 					ex);
 		}
 		return ex;
+	}
+
+	private String redact(String text) {
+		if (text == null) {
+			return null;
+		}
+		String result = text;
+		for (String secret : this.redacted) {
+			result = result.replace(secret, REDACTED);
+		}
+		return result;
 	}
 
 	private static String describe(String description) {
