@@ -150,12 +150,14 @@ class AccessKeyConfiguration {
 			CxoneDiscovery discovery, CxoneTokenManager tokens, ApiEndpointFilter apiEndpoint) {
 		return () -> {
 			Duration timeout = properties.getDiscovery().getTimeout();
-			// A login first, even when cxone.base-url leaves nothing to discover: a refused
-			// access key fails start-up here, not on the first call.
+			// The access-key login logs in first, even when cxone.base-url leaves nothing to
+			// discover: a refused access key fails start-up here, not on the first call. The
+			// password grant starts as it always did: its token endpoint, then the API host
+			// (a token only when that is discovered).
 			String steps = isLogin(endpoints) ? "logging in at " + endpoints.tokenUri()
 					: "reading " + discovery.openIdConfiguration() + ", getting a token";
-			Mono<URI> discovered = tokens.authorize()
-				.then(apiEndpoint.apiEndpoint())
+			Mono<?> first = isLogin(endpoints) ? tokens.authorize() : discovery.tokenEndpoint();
+			Mono<URI> discovered = first.then(apiEndpoint.apiEndpoint())
 				.timeout(timeout, Mono.error(() -> new CxoneDiscoveryException(discovery.openIdConfiguration().toString(),
 						"CXone discovery did not finish within cxone.discovery.timeout (" + timeout.toMillis() + " ms): "
 								+ steps + ", then reading the tenant's cxone-configuration from "
