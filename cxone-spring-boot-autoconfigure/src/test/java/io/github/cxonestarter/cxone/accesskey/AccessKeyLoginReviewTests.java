@@ -99,7 +99,14 @@ class AccessKeyLoginReviewTests {
 	@Test
 	void whenTheLoginEndpointQuotesTheRequestInItsErrorDescriptionThenTheSecretIsInNoMessageLogOrHealth(
 			CapturedOutput output) {
-		String secret = "Echo+Canary/Secret==7Qx";
+		for (String secret : List.of("Echo+Canary/Secret==7Qx", "Echo\"Canary\\Secret\u00e9==")) {
+			echoedSecretIsRedacted(secret, output);
+		}
+	}
+
+	private void echoedSecretIsRedacted(String secret, CapturedOutput output) {
+		String quoted = JsonMapper.shared().writeValueAsString(secret);
+		String escaped = quoted.substring(1, quoted.length() - 1);
 		for (boolean inErrorCode : new boolean[] { false, true }) {
 			DisposableServer echo = echoingServer(400, inErrorCode);
 			try {
@@ -107,22 +114,23 @@ class AccessKeyLoginReviewTests {
 				login().withPropertyValues("cxone.token-uri=" + loginUri, "cxone.access-key-secret=" + secret)
 					.run((context) -> {
 						assertThat(context).hasFailed();
-						assertThat(messages(context.getStartupFailure())).contains("ACCESS_KEY", "400")
-							.doesNotContain(secret);
+						assertThat(messages(context.getStartupFailure())).contains("ACCESS_KEY", "400", "[redacted]")
+							.doesNotContain(secret)
+							.doesNotContain(escaped);
 					});
 				login().withPropertyValues("cxone.token-uri=" + loginUri, "cxone.access-key-secret=" + secret,
 						"cxone.discovery.fail-fast=false")
 					.run((context) -> {
 						Health health = context.getBean(CxoneHealthIndicator.class).health().block(TIMEOUT);
 						assertThat(health.getDetails()).containsEntry("reason", "ACCESS_KEY_REFUSED");
-						assertThat(health.getDetails().toString()).doesNotContain(secret);
+						assertThat(health.getDetails().toString()).doesNotContain(secret).doesNotContain(escaped);
 					});
 			}
 			finally {
 				echo.disposeNow();
 			}
 		}
-		assertThat(output.getAll()).doesNotContain(secret);
+		assertThat(output.getAll()).doesNotContain(secret).doesNotContain(escaped);
 	}
 
 	@Test
@@ -230,6 +238,19 @@ class AccessKeyLoginReviewTests {
 		finally {
 			login.disposeNow();
 		}
+	}
+
+	@Test
+	void whenTheLoginHangsThenStartupFailsWithinTheTokenTimeoutWithATypedTimeout() {
+		auth.tokenDelay(Duration.ofSeconds(5));
+		long start = System.nanoTime();
+		login().withPropertyValues("cxone.token.timeout=500ms").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).isInstanceOfSatisfying(CxoneTokenException.class,
+					(ex) -> assertThat(ex.getReason()).isEqualTo(CxoneTokenException.Reason.TIMEOUT));
+		});
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+		assertThat(auth.tokenRequestCount()).isEqualTo(1);
 	}
 
 	private static String base64Url(String text) {
