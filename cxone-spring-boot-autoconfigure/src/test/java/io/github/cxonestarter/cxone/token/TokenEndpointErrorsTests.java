@@ -41,4 +41,18 @@ class TokenEndpointErrorsTests {
 		assertThat(ex.getMessage()).contains("case-sensitive", "Active");
 	}
 
+	@Test
+	void whenTheAnswerQuotesASecretBackThenEveryFormOfItIsRedactedBeforeTruncating() {
+		String secret = "se+cr/et=\"q\\";
+		TokenEndpointErrors redacting = TokenEndpointErrors.forAccessKeyLogin("https://acme/login").redacting(secret, null);
+		String padding = "x".repeat(190);
+		for (String form : new String[] { secret, "se+cr/et=\\\"q\\\\", "se%2Bcr%2Fet%3D%22q%5C" }) {
+			CxoneTokenException ex = redacting.fromResponse(400, "bad " + form, padding + form + " tail");
+			assertThat(ex.getReason()).isEqualTo(Reason.ACCESS_KEY_REFUSED);
+			assertThat(ex.getMessage()).doesNotContain(form).doesNotContain("se+cr").doesNotContain("se%2B")
+				.contains("bad [redacted]");
+		}
+		assertThat(redacting.fromResponse(400, null, "nothing secret").getMessage()).contains("(nothing secret)");
+	}
+
 }
