@@ -154,14 +154,18 @@ class AccessKeyConfiguration {
 			// discover: a refused access key fails start-up here, not on the first call. The
 			// password grant starts as it always did: its token endpoint, then the API host
 			// (a token only when that is discovered).
-			String steps = isLogin(endpoints) ? "logging in at " + endpoints.tokenUri()
+			boolean login = isLogin(endpoints);
+			String first = login ? "logging in at " + endpoints.tokenUri()
 					: "reading " + discovery.openIdConfiguration() + ", getting a token";
-			Mono<?> first = isLogin(endpoints) ? tokens.authorize() : discovery.tokenEndpoint();
-			Mono<URI> discovered = first.then(apiEndpoint.apiEndpoint())
-				.timeout(timeout, Mono.error(() -> new CxoneDiscoveryException(discovery.openIdConfiguration().toString(),
-						"CXone discovery did not finish within cxone.discovery.timeout (" + timeout.toMillis() + " ms): "
-								+ steps + ", then reading the tenant's cxone-configuration from "
-								+ discovery.getIssuer() + ". Check cxone.issuer (CXONE_ISSUER) and the network path "
+			String steps = (endpoints.baseUrl() != null) ? first
+					: first + ", then reading the tenant's cxone-configuration from " + discovery.getIssuer();
+			String url = login ? endpoints.tokenUri().toString() : discovery.openIdConfiguration().toString();
+			String check = login ? "cxone.token-uri (CXONE_TOKEN_URI)" : "cxone.issuer (CXONE_ISSUER)";
+			Mono<URI> discovered = (login ? tokens.authorize() : discovery.tokenEndpoint())
+				.then(apiEndpoint.apiEndpoint())
+				.timeout(timeout, Mono.error(() -> new CxoneDiscoveryException(url,
+						"CXone's start-up login and discovery did not finish within cxone.discovery.timeout ("
+								+ timeout.toMillis() + " ms): " + steps + ". Check " + check + " and the network path "
 								+ "to it, or raise cxone.discovery.timeout (CXONE_DISCOVERY_TIMEOUT).",
 						null)));
 			if (properties.getDiscovery().isFailFast()) {
@@ -169,7 +173,7 @@ class AccessKeyConfiguration {
 			}
 			else {
 				discovered.subscribe((api) -> logger.info("CXone API endpoint discovered: " + api),
-						(ex) -> logger.warn("CXone discovery failed at start-up; it is tried again on the first call "
+						(ex) -> logger.warn("CXone's start-up login or discovery failed; it is tried again on the first call "
 								+ "(cxone.discovery.fail-fast=false): " + ex.getMessage()));
 			}
 		};

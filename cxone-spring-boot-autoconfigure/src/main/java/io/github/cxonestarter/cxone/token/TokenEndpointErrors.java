@@ -29,6 +29,8 @@ public class TokenEndpointErrors {
 
 	private static final String REDACTED = "[redacted]";
 
+	private static final String LOGIN_ENDPOINTS = "https://{na1|au1|eu1}.nice-incontact.com/authentication/v1/token/access-key";
+
 	private final String tokenUri;
 
 	private final String credentialsFix;
@@ -81,8 +83,7 @@ public class TokenEndpointErrors {
 						+ "(CXONE_ACCESS_KEY_ID) and cxone.access-key-secret (CXONE_ACCESS_KEY_SECRET), and that the "
 						+ "key is Active; a CXone administrator creates a new one under Admin > Employees > (the API "
 						+ "user) > Access Keys. If the key is right, check that cxone.token-uri (CXONE_TOKEN_URI) is "
-						+ "an access-key login endpoint, https://{na1|au1|eu1}.nice-incontact.com"
-						+ "/authentication/v1/token/access-key.");
+						+ "an access-key login endpoint, " + LOGIN_ENDPOINTS + ".");
 	}
 
 	public TokenEndpointErrors(String tokenUri, String credentialsFix, String grantFix) {
@@ -185,6 +186,11 @@ public class TokenEndpointErrors {
 		if (status >= 500) {
 			return new CxoneTokenException(Reason.SERVER_ERROR, status, this.tokenUri, retryAfter,
 					answer + "CXone failed to issue a token; " + again, null);
+		}
+		if (status >= 400 && this.keyRefusal != null) {
+			return new CxoneTokenException(Reason.BAD_REQUEST, status, this.tokenUri, answer
+					+ "The login request was refused: check that cxone.token-uri (CXONE_TOKEN_URI) is an access-key "
+					+ "login endpoint, " + LOGIN_ENDPOINTS + ".");
 		}
 		if (status >= 400) {
 			return new CxoneTokenException(Reason.BAD_REQUEST, status, this.tokenUri, answer

@@ -42,6 +42,26 @@ class TokenEndpointErrorsTests {
 	}
 
 	@Test
+	void whenTheAccessKeyLoginRefusesThenTheKeyIsBlamedAndAnyOther4xxPointsAtTheLoginEndpoint() {
+		TokenEndpointErrors login = TokenEndpointErrors.forAccessKeyLogin("https://na1/login");
+		for (int status : new int[] { 400, 401, 403 }) {
+			CxoneTokenException ex = login.fromResponse(status, (status == 400) ? "invalid_grant" : null, null);
+			assertThat(ex.getReason()).isEqualTo(Reason.ACCESS_KEY_REFUSED);
+			assertThat(ex.isTransient()).isFalse();
+			assertThat(ex.getMessage()).contains("wrong, revoked or inactive", "Admin > Employees",
+					"CXONE_ACCESS_KEY_SECRET");
+		}
+		for (int status : new int[] { 404, 405, 415 }) {
+			CxoneTokenException ex = login.fromResponse(status, null, null);
+			assertThat(ex.getReason()).isEqualTo(Reason.BAD_REQUEST);
+			assertThat(ex.getMessage()).contains("CXONE_TOKEN_URI", "/authentication/v1/token/access-key")
+				.doesNotContain("scope");
+		}
+		assertThat(login.fromResponse(429, null, null).getReason()).isEqualTo(Reason.RATE_LIMITED);
+		assertThat(login.fromResponse(503, null, null).getReason()).isEqualTo(Reason.SERVER_ERROR);
+	}
+
+	@Test
 	void whenTheAnswerQuotesASecretBackThenEveryFormOfItIsRedactedBeforeTruncating() {
 		String secret = "se+cr/et=\"q\\";
 		TokenEndpointErrors redacting = TokenEndpointErrors.forAccessKeyLogin("https://acme/login").redacting(secret, null);
