@@ -196,6 +196,26 @@ class CxoneHealthEndpointTests {
 		assertThat(requests).extracting(RecordedRequest::status).contains(200, 401, 403, 429);
 	}
 
+	@Test
+	void whenTheApplicationShowsConfigurationValuesThenTheStartersSecretsAreStillMasked() {
+		String accessKeyCanary = "canary+Access/Key==b7d1";
+		try (ConfigurableApplicationContext app = start("cxone.client-id=" + CANARY_CLIENT, "cxone.client-secret=" + CANARY,
+				"cxone.access-key-id=canary-key-id", "cxone.access-key-secret=" + accessKeyCanary,
+				"CXONE_ACCESS_KEY_SECRET=" + accessKeyCanary, "cxone.tenants.east.clientSecret=" + CANARY,
+				"management.endpoint.configprops.show-values=always", "management.endpoint.env.show-values=always")) {
+			WebClient http = CxoneTestContexts.localClient(baseUrl(app));
+			String configprops = body(http, "/actuator/configprops");
+			String env = body(http, "/actuator/env");
+			// Values are shown: the application asked for them.
+			assertThat(configprops).contains(CANARY_CLIENT, "canary-key-id");
+			assertThat(env).contains(CANARY_CLIENT, "canary-key-id", "CXONE_ACCESS_KEY_SECRET",
+					"cxone.tenants.east.clientSecret");
+			for (String body : List.of(configprops, env)) {
+				assertThat(body).doesNotContain(CANARY).doesNotContain(accessKeyCanary).contains("******");
+			}
+		}
+	}
+
 	private ConfigurableApplicationContext start(String... properties) {
 		List<String> all = new ArrayList<>(List.of("server.port=0", "server.address=127.0.0.1",
 				"spring.main.banner-mode=off", "cxone.base-url=" + cxone.baseUrl(), "cxone.token-uri=" + cxone.tokenUri(),
