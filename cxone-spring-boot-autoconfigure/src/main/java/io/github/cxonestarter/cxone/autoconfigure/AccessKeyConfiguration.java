@@ -2,7 +2,6 @@ package io.github.cxonestarter.cxone.autoconfigure;
 
 import java.net.URI;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -15,6 +14,7 @@ import io.github.cxonestarter.cxone.accesskey.AccessKeyLoginClient;
 import io.github.cxonestarter.cxone.accesskey.AccessKeyTokenResponseClient;
 import io.github.cxonestarter.cxone.accesskey.ApiEndpointFilter;
 import io.github.cxonestarter.cxone.accesskey.CxoneDiscovery;
+import io.github.cxonestarter.cxone.accesskey.StartupDiscovery;
 import io.github.cxonestarter.cxone.accesskey.TenantResolver;
 import io.github.cxonestarter.cxone.token.ClientSecretAuthentication;
 import io.github.cxonestarter.cxone.token.CxoneTokenManager;
@@ -22,8 +22,6 @@ import io.github.cxonestarter.cxone.token.CxoneTokenResponseExtractor;
 import io.github.cxonestarter.cxone.token.RetryingTokenResponseClient;
 import io.github.cxonestarter.cxone.token.TokenEndpointErrors;
 import io.github.resilience4j.retry.Retry;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -51,8 +49,6 @@ import org.springframework.web.reactive.function.client.WebClient;
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnAuthMode(CxoneProperties.AuthMode.ACCESS_KEY)
 class AccessKeyConfiguration {
-
-	private static final Log logger = LogFactory.getLog(AccessKeyConfiguration.class);
 
 	@Bean(defaultCandidate = false)
 	@ConditionalOnMissingBean(name = "cxoneClientRegistrationRepository")
@@ -148,35 +144,9 @@ class AccessKeyConfiguration {
 	@Bean
 	SmartInitializingSingleton cxoneStartupDiscovery(CxoneProperties properties, CxoneEndpoints endpoints,
 			CxoneDiscovery discovery, CxoneTokenManager tokens, ApiEndpointFilter apiEndpoint) {
-		return () -> {
-			Duration timeout = properties.getDiscovery().getTimeout();
-			// The access-key login logs in first, even when cxone.base-url leaves nothing to
-			// discover: a refused access key fails start-up here, not on the first call. The
-			// password grant starts as it always did: its token endpoint, then the API host
-			// (a token only when that is discovered).
-			boolean login = isLogin(endpoints);
-			String first = login ? "logging in at " + endpoints.tokenUri()
-					: "reading " + discovery.openIdConfiguration() + ", getting a token";
-			String steps = (endpoints.baseUrl() != null) ? first
-					: first + ", then reading the tenant's cxone-configuration from " + discovery.getIssuer();
-			String url = login ? endpoints.tokenUri().toString() : discovery.openIdConfiguration().toString();
-			String check = login ? "cxone.token-uri (CXONE_TOKEN_URI)" : "cxone.issuer (CXONE_ISSUER)";
-			Mono<URI> discovered = (login ? tokens.authorize() : discovery.tokenEndpoint())
-				.then(apiEndpoint.apiEndpoint())
-				.timeout(timeout, Mono.error(() -> new CxoneDiscoveryException(url,
-						"CXone's start-up login and discovery did not finish within cxone.discovery.timeout ("
-								+ timeout.toMillis() + " ms): " + steps + ". Check " + check + " and the network path "
-								+ "to it, or raise cxone.discovery.timeout (CXONE_DISCOVERY_TIMEOUT).",
-						null)));
-			if (properties.getDiscovery().isFailFast()) {
-				discovered.block();
-			}
-			else {
-				discovered.subscribe((api) -> logger.info("CXone API endpoint discovered: " + api),
-						(ex) -> logger.warn("CXone's start-up login or discovery failed; it is tried again on the first call "
-								+ "(cxone.discovery.fail-fast=false): " + ex.getMessage()));
-			}
-		};
+		return new StartupDiscovery(isLogin(endpoints) ? tokens.authorize() : null, endpoints.tokenUri(), discovery,
+				apiEndpoint, endpoints.baseUrl() != null, properties.getDiscovery().getTimeout(),
+				properties.getDiscovery().isFailFast());
 	}
 
 	private static boolean isLogin(CxoneEndpoints endpoints) {

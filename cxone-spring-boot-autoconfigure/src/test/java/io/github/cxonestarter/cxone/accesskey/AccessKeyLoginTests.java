@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.github.cxonestarter.cxone.CxoneDiscoveryException;
 import io.github.cxonestarter.cxone.CxoneTestApplication;
 import io.github.cxonestarter.cxone.CxoneTestContexts;
 import io.github.cxonestarter.cxone.CxoneTokenException;
@@ -51,6 +52,7 @@ import org.springframework.security.oauth2.client.registration.ReactiveClientReg
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The access-key login with the access key alone (no registered application), against an
@@ -260,6 +262,21 @@ class AccessKeyLoginTests {
 				}
 				assertThat(api.apiRequests()).isEmpty();
 			});
+	}
+
+	@Test
+	void whenTheStartupLoginTakesLongerThanTheDiscoveryTimeoutThenTheErrorNamesTheLoginEndpoint() {
+		auth.tokenDelay(Duration.ofMillis(1500));
+		assertThatExceptionOfType(CxoneDiscoveryException.class)
+			.isThrownBy(() -> startApplication(login("cxone.discovery.timeout=300ms", "cxone.token.timeout=20s")))
+			.satisfies((ex) -> assertThat(ex.getUrl()).isEqualTo(auth.accessKeyLoginUri()))
+			.withMessageContaining("logging in at " + auth.accessKeyLoginUri())
+			.withMessageContaining("then reading the tenant's cxone-configuration from " + auth.baseUrl())
+			.withMessageContaining("CXONE_TOKEN_URI")
+			.withMessageNotContaining("openid-configuration");
+		// The server records the login when its delayed answer goes out: wait for it, so that
+		// it does not land in the next test's journal.
+		await().atMost(TIMEOUT).until(() -> auth.tokenRequests().size() == 1);
 	}
 
 	@Test
