@@ -1,5 +1,6 @@
 package io.github.cxonestarter.cxone.autoconfigure;
 
+import java.util.List;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -328,6 +329,17 @@ class CxoneAutoConfigurationTests {
 		assertThat(CxonePropertiesValidator.validate(properties).flow()).isEqualTo(CxoneEndpoints.Flow.PASSWORD_GRANT);
 		assertThat(CxonePropertiesValidator.validate(properties).tokenUri()).isNull();
 		assertThat(properties.toString()).doesNotContain(SECRET);
+	}
+
+	@Test
+	void whenActuatorShowsValuesThenEveryFormOfTheStartersSecretKeysIsMaskedAndNothingElse() {
+		assertThat(List.of("cxone.client-secret", "cxone.access-key-secret", "cxone.clientSecret",
+				"cxone.accessKeySecret", "CXONE_CLIENT_SECRET", "CXONE_ACCESS_KEY_SECRET",
+				"cxone.tenants.east.client-secret", "CXONE_TENANTS_EAST_ACCESS_KEY_SECRET"))
+			.allMatch(CxoneSanitizingAutoConfiguration::isCxoneSecret);
+		assertThat(List.of("cxone.client-id", "cxone.access-key-id", "cxone.token-uri",
+				"spring.security.oauth2.client.registration.app.client-secret", "CLIENT_SECRET"))
+			.noneMatch(CxoneSanitizingAutoConfiguration::isCxoneSecret);
 	}
 
 	@Test
