@@ -1,0 +1,99 @@
+package io.github.cxonestarter.cxone.health;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.github.cxonestarter.cxone.CxoneTestApplication;
+import io.github.cxonestarter.cxone.CxoneTestContexts;
+import io.github.cxonestarter.cxone.test.EmbeddedCxone;
+import io.github.cxonestarter.cxone.test.EmbeddedCxoneExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Review of the starter's masking of its secrets in Actuator's {@code /env} and
+ * {@code /configprops} with {@code show-values=always}: the ways a secret reaches the
+ * environment other than under its own key.
+ */
+@ExtendWith(EmbeddedCxoneExtension.class)
+class ActuatorSecretsReviewTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	private static final String CLIENT = "review-client";
+
+	private static final String SECRET = "review+Client/Secret==c41f";
+
+	@Test
+	void whenTheSecretComesInSpringApplicationJsonThenEnvShowsItNowhere(EmbeddedCxone cxone) {
+		cxone.registerClient(CLIENT, SECRET);
+		// SPRING_APPLICATION_JSON (here as its command-line form) is a common way to hand an
+		// application its configuration; /env lists it as one value, the JSON text.
+		String json = "{\"cxone\":{\"client-id\":\"" + CLIENT + "\",\"client-secret\":\"" + SECRET + "\"}}";
+		try (ConfigurableApplicationContext app = start(cxone, "--spring.application.json=" + json)) {
+			assertThat(app.getEnvironment().getProperty("cxone.client-secret")).isEqualTo(SECRET);
+			WebClient http = CxoneTestContexts.localClient(baseUrl(app));
+			assertThat(body(http, "/actuator/env")).contains(CLIENT).doesNotContain(SECRET);
+			assertThat(body(http, "/actuator/env/spring.application.json")).doesNotContain(SECRET);
+			assertThat(body(http, "/actuator/configprops")).contains(CLIENT).doesNotContain(SECRET);
+		}
+	}
+
+	@Test
+	void whenTheSecretIsAPlaceholderForAnotherPropertyThenEnvShowsItNowhere(EmbeddedCxone cxone) {
+		cxone.registerClient(CLIENT, SECRET);
+		// The secret kept under the application's own key (a vault's, a platform's) and
+		// handed to the starter by a placeholder: /env resolves placeholders too.
+		try (ConfigurableApplicationContext app = start(cxone, "--vault.cxone.secret=" + SECRET,
+				"--cxone.client-id=" + CLIENT, "--cxone.client-secret=${vault.cxone.secret}")) {
+			assertThat(app.getEnvironment().getProperty("cxone.client-secret")).isEqualTo(SECRET);
+			WebClient http = CxoneTestContexts.localClient(baseUrl(app));
+			assertThat(body(http, "/actuator/env")).contains(CLIENT).doesNotContain(SECRET);
+			assertThat(body(http, "/actuator/env/vault.cxone.secret")).doesNotContain(SECRET);
+			assertThat(body(http, "/actuator/configprops")).contains(CLIENT).doesNotContain(SECRET);
+		}
+	}
+
+	@Test
+	void whenTheApplicationShowsItsOwnValuesThenTheyAreStillShown(EmbeddedCxone cxone) {
+		cxone.registerClient(CLIENT, SECRET);
+		try (ConfigurableApplicationContext app = start(cxone, "--cxone.client-id=" + CLIENT,
+				"--cxone.client-secret=" + SECRET, "--app.greeting=hello-review-7d2e",
+				"--app.cxone-dashboard.title=review-title-9a1b")) {
+			WebClient http = CxoneTestContexts.localClient(baseUrl(app));
+			assertThat(body(http, "/actuator/env")).contains("hello-review-7d2e", "review-title-9a1b")
+				.doesNotContain(SECRET);
+		}
+	}
+
+	private static ConfigurableApplicationContext start(EmbeddedCxone cxone, String... args) {
+		List<String> defaults = List.of("server.port=0", "server.address=127.0.0.1", "spring.main.banner-mode=off",
+				"cxone.base-url=" + cxone.baseUrl(), "cxone.token-uri=" + cxone.tokenUri(),
+				"management.endpoints.web.exposure.include=configprops,env",
+				"management.endpoint.configprops.show-values=always", "management.endpoint.env.show-values=always");
+		return new SpringApplicationBuilder(App.class).web(WebApplicationType.SERVLET)
+			.properties(defaults.toArray(String[]::new))
+			.run(args);
+	}
+
+	private static String baseUrl(ConfigurableApplicationContext app) {
+		return "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
+	}
+
+	private static String body(WebClient http, String path) {
+		return http.get().uri(path).exchangeToMono((response) -> response.bodyToMono(String.class)).block(TIMEOUT);
+	}
+
+	@CxoneTestApplication
+	static class App {
+
+	}
+
+}
