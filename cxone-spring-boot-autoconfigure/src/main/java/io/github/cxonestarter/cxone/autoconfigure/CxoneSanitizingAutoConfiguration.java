@@ -1,12 +1,17 @@
 package io.github.cxonestarter.cxone.autoconfigure;
 
+import java.util.List;
 import java.util.Locale;
+
+import tools.jackson.core.io.JsonStringEncoder;
 
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.PropertyResolver;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
@@ -23,8 +28,35 @@ public final class CxoneSanitizingAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "cxoneSecretsSanitizingFunction")
-	SanitizingFunction cxoneSecretsSanitizingFunction() {
-		return SanitizingFunction.sanitizeValue().ifKeyMatches(CxoneSanitizingAutoConfiguration::isCxoneSecret);
+	SanitizingFunction cxoneSecretsSanitizingFunction(Environment environment) {
+		// By key, and by value: the secret also reaches /env inside spring.application.json
+		// (SPRING_APPLICATION_JSON) and under the application's own key that a placeholder
+		// hands to cxone.*, which /env resolves.
+		return SanitizingFunction.sanitizeValue()
+			.ifKeyMatches(CxoneSanitizingAutoConfiguration::isCxoneSecret)
+			.ifValueStringMatches((value) -> containsCxoneSecret(environment, value));
+	}
+
+	/**
+	 * Return whether a value carries a secret of the starter's as it is bound now, as it is
+	 * or JSON-escaped.
+	 */
+	static boolean containsCxoneSecret(PropertyResolver environment, String value) {
+		for (String property : List.of("cxone.client-secret", "cxone.access-key-secret")) {
+			String secret;
+			try {
+				secret = environment.getProperty(property);
+			}
+			catch (IllegalArgumentException ex) {
+				// An unresolvable placeholder: there is no value to look for.
+				continue;
+			}
+			if (secret != null && !secret.isEmpty() && (value.contains(secret)
+					|| value.contains(new String(JsonStringEncoder.getInstance().quoteAsCharArray(secret))))) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
