@@ -1,18 +1,21 @@
 package io.github.cxonestarter.cxone.token;
 
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.github.cxonestarter.cxone.CxoneFailures;
 import io.github.cxonestarter.cxone.CxoneTokenException;
 import io.github.cxonestarter.cxone.CxoneTokenException.Reason;
 import io.github.cxonestarter.cxone.web.RetryAfter;
-import tools.jackson.core.io.JsonStringEncoder;
 
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
@@ -29,6 +32,10 @@ public class TokenEndpointErrors {
 
 	private static final String REDACTED = "[redacted]";
 
+	/** The short JSON escapes, which a JSON writer may use for these characters. */
+	private static final Map<Integer, String> SHORT_ESCAPES = Map.of((int) '"', "\\\"", (int) '\\', "\\\\", (int) '/',
+			"\\/", (int) '\b', "\\b", (int) '\f', "\\f", (int) '\n', "\\n", (int) '\r', "\\r", (int) '\t', "\\t");
+
 	private static final String LOGIN_ENDPOINTS = "https://{na1|au1|eu1}.nice-incontact.com/authentication/v1/token/access-key";
 
 	private final String tokenUri;
@@ -39,7 +46,9 @@ public class TokenEndpointErrors {
 
 	private final String keyRefusal;
 
-	private final List<String> redacted;
+	private final List<String> secrets;
+
+	private final List<Pattern> redacted;
 
 	/**
 	 * Create an instance for the client_credentials flow.
@@ -95,37 +104,78 @@ public class TokenEndpointErrors {
 	}
 
 	private TokenEndpointErrors(String tokenUri, String credentialsFix, String grantFix, String keyRefusal,
-			List<String> redacted) {
+			List<String> secrets) {
 		this.tokenUri = tokenUri;
 		this.credentialsFix = credentialsFix;
 		this.grantFix = grantFix;
 		this.keyRefusal = keyRefusal;
-		this.redacted = redacted;
+		this.secrets = secrets;
+		this.redacted = secrets.stream().map(TokenEndpointErrors::inAnyEncoding).toList();
 	}
 
 	/**
 	 * Return these errors, with the given secrets taken out of whatever the token endpoint
 	 * answered ({@code error}, {@code error_description}) before it goes into a message: an
 	 * endpoint that quotes the request back would otherwise put the secret in the exception,
-	 * the logs and the health details. The secret is taken out as sent, JSON-escaped and
-	 * form-encoded.
+	 * the logs and the health details. The secret is taken out as sent and in any mix of
+	 * the encodings an endpoint may quote it back in: JSON escapes (short or as a UTF-16
+	 * code unit in hex) and percent- or form-encoding.
 	 * @param secrets the secrets the requests carry; {@code null} or empty ones are ignored
 	 * @return the errors
 	 */
 	public TokenEndpointErrors redacting(String... secrets) {
-		Set<String> forms = new LinkedHashSet<>(this.redacted);
+		Set<String> all = new LinkedHashSet<>(this.secrets);
 		for (String secret : secrets) {
 			if (secret != null && !secret.isEmpty()) {
-				forms.add(secret);
-				StringBuilder escaped = new StringBuilder();
-				JsonStringEncoder.getInstance().quoteAsString(secret, escaped);
-				forms.add(escaped.toString());
-				forms.add(URLEncoder.encode(secret, StandardCharsets.UTF_8));
+				all.add(secret);
 			}
 		}
-		// Longest first, so that no part of a longer form is left behind.
-		List<String> ordered = forms.stream().sorted((a, b) -> Integer.compare(b.length(), a.length())).toList();
+		// Longest first, so that no part of a longer secret is left behind.
+		List<String> ordered = all.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
 		return new TokenEndpointErrors(this.tokenUri, this.credentialsFix, this.grantFix, this.keyRefusal, ordered);
+	}
+
+	/**
+	 * Return a pattern that finds a secret however an endpoint that quotes it back wrote
+	 * it: each character as it is, JSON-escaped (a short escape, or its UTF-16 code unit in
+	 * hex of either case: .NET's JSON writer escapes {@code +} so by default) or
+	 * percent-encoded (each UTF-8 byte, either case, {@code +} for a space), in any mix.
+	 */
+	private static Pattern inAnyEncoding(String secret) {
+		StringBuilder regex = new StringBuilder();
+		secret.codePoints().forEach((codePoint) -> {
+			String character = Character.toString(codePoint);
+			StringJoiner forms = new StringJoiner("|", "(?:", ")");
+			forms.add(Pattern.quote(character));
+			StringBuilder unicode = new StringBuilder();
+			for (char unit : character.toCharArray()) {
+				unicode.append("\\\\u").append(hexInEitherCase(unit, 4));
+			}
+			forms.add(unicode);
+			String shortEscape = SHORT_ESCAPES.get(codePoint);
+			if (shortEscape != null) {
+				forms.add(Pattern.quote(shortEscape));
+			}
+			StringBuilder percent = new StringBuilder();
+			for (byte b : character.getBytes(StandardCharsets.UTF_8)) {
+				percent.append('%').append(hexInEitherCase(b & 0xFF, 2));
+			}
+			forms.add(percent);
+			if (codePoint == ' ') {
+				forms.add("\\+");
+			}
+			regex.append(forms);
+		});
+		return Pattern.compile(regex.toString());
+	}
+
+	private static String hexInEitherCase(int value, int digits) {
+		StringBuilder regex = new StringBuilder();
+		for (char digit : String.format("%0" + digits + "x", value).toCharArray()) {
+			regex.append(Character.isDigit(digit) ? String.valueOf(digit)
+					: "[" + digit + Character.toUpperCase(digit) + "]");
+		}
+		return regex.toString();
 	}
 
 	/**
@@ -274,8 +324,8 @@ public class TokenEndpointErrors {
 			return null;
 		}
 		String result = text;
-		for (String secret : this.redacted) {
-			result = result.replace(secret, REDACTED);
+		for (Pattern secret : this.redacted) {
+			result = secret.matcher(result).replaceAll(Matcher.quoteReplacement(REDACTED));
 		}
 		return result;
 	}
