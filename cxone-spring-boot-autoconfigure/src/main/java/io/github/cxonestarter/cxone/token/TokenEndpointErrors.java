@@ -206,9 +206,12 @@ public class TokenEndpointErrors {
 	 * @return the error
 	 */
 	public CxoneTokenException fromResponse(int status, String errorCode, String description, Duration retryAfter) {
-		String code = (errorCode != null) ? redact(errorCode).toLowerCase(Locale.ROOT) : null;
+		// The code is read as it was sent and shown redacted: a short secret may be part of
+		// "invalid_grant", and redacting it must not change what the answer means.
+		String code = (errorCode != null) ? errorCode.toLowerCase(Locale.ROOT) : null;
 		String answer = "CXone's token endpoint " + this.tokenUri + " answered " + status
-				+ ((code != null) ? " " + code : "") + describe(redact(description)) + ". ";
+				+ ((code != null) ? " " + redact(errorCode).toLowerCase(Locale.ROOT) : "")
+				+ describe(redact(description)) + ". ";
 		if (this.keyRefusal != null && (status == 400 || status == 401 || status == 403)) {
 			return new CxoneTokenException(Reason.ACCESS_KEY_REFUSED, status, this.tokenUri, answer + this.keyRefusal);
 		}
