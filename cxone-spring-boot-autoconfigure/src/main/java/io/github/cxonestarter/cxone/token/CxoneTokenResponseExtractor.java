@@ -181,7 +181,7 @@ public class CxoneTokenResponseExtractor
 		}
 		if (this.unusableLifetimeReported.compareAndSet(false, true)) {
 			logger.warn("CXone's token endpoint " + this.errors.getTokenUri() + " answered expires_in '"
-					+ abbreviate(text) + "', which is not a lifetime in seconds between 1 and "
+					+ abbreviate(this.errors.redact(text)) + "', which is not a lifetime in seconds between 1 and "
 					+ MAX_LIFETIME_SECONDS + "; its tokens are treated as living cxone.token.default-lifetime ("
 					+ this.defaultLifetime.toSeconds() + "s). This is reported once.");
 		}

@@ -322,7 +322,13 @@ public class TokenEndpointErrors {
 		return ex;
 	}
 
-	private String redact(String text) {
+	/**
+	 * Return the text with the secrets these errors redact taken out, for any other words of
+	 * the token endpoint's that go into a log line.
+	 * @param text the text, or {@code null}
+	 * @return the redacted text
+	 */
+	String redact(String text) {
 		if (text == null) {
 			return null;
 		}
