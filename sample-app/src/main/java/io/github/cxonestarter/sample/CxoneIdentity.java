@@ -102,6 +102,10 @@ class CxoneIdentity {
 			// endpoint over TLS, and its claims are only displayed, never trusted for a
 			// decision.
 			JWTClaimsSet set = JWTParser.parse(accessToken).getJWTClaimsSet();
+			if (set == null) {
+				// An encrypted JWT: its claims cannot be read without the key.
+				return claims;
+			}
 			for (String name : IDENTITY_CLAIMS) {
 				Object value = set.getClaim(name);
 				if (value != null) {
