@@ -6,8 +6,10 @@ import java.time.Duration;
 import io.github.cxonestarter.cxone.CxoneDiscoveryException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 
 /**
@@ -16,11 +18,11 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
  * key stops start-up rather than the first call); the password grant reads its token
  * endpoint, as it always did. Both then discover the API host when it is not configured.
  * With fail-fast, start-up waits for that and fails with its error; without, it goes on
- * in the background and the first call tries again.
+ * in the background and the first call tries again; closing the application abandons it.
  *
  * @since 0.1.0
  */
-public class StartupDiscovery implements SmartInitializingSingleton {
+public class StartupDiscovery implements SmartInitializingSingleton, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(StartupDiscovery.class);
 
@@ -35,6 +37,8 @@ public class StartupDiscovery implements SmartInitializingSingleton {
 	private final String url;
 
 	private final String timeoutMessage;
+
+	private volatile Disposable background;
 
 	/**
 	 * Create a new instance.
@@ -73,9 +77,18 @@ public class StartupDiscovery implements SmartInitializingSingleton {
 			discovered.block();
 		}
 		else {
-			discovered.subscribe((api) -> logger.info("CXone API endpoint discovered: " + api),
+			this.background = discovered.subscribe((api) -> logger.info("CXone API endpoint discovered: " + api),
 					(ex) -> logger.warn("CXone's start-up login or discovery failed; it is tried again on the first "
 							+ "call (cxone.discovery.fail-fast=false): " + ex.getMessage()));
+		}
+	}
+
+	@Override
+	public void destroy() {
+		// A closed application sends no more requests, and logs nothing, for its start-up.
+		Disposable background = this.background;
+		if (background != null) {
+			background.dispose();
 		}
 	}
 
