@@ -51,6 +51,20 @@ public final class CxoneTestContexts {
 	}
 
 	/**
+	 * Return the messages of a failure and all its causes, one per line, to look for a
+	 * secret in all of them.
+	 * @param failure the failure
+	 * @return the messages
+	 */
+	public static String messages(Throwable failure) {
+		StringBuilder all = new StringBuilder();
+		for (Throwable t = failure; t != null; t = t.getCause()) {
+			all.append(t).append('\n');
+		}
+		return all.toString();
+	}
+
+	/**
 	 * Call "who am I" through the client.
 	 * @param client the client
 	 * @return the answer's body

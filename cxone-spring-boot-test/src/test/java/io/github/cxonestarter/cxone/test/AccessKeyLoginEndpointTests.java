@@ -113,6 +113,18 @@ class AccessKeyLoginEndpointTests {
 	}
 
 	@Test
+	void whenTheBodyHasMoreAfterItsJsonObjectThenItIsRefused(EmbeddedCxone cxone) throws Exception {
+		int issued = cxone.issuedTokenCount();
+		String good = loginBody(EmbeddedCxone.ACCESS_KEY_ID, EmbeddedCxone.ACCESS_KEY_SECRET);
+		// JSON.parse, System.Text.Json and Jackson's readValue refuse all of these: one JSON
+		// text per body.
+		for (String body : new String[] { good + "garbage", good + good, good + "}", good + ",[]" }) {
+			assertThat(login(cxone, body).statusCode()).as(body).isEqualTo(400);
+		}
+		assertThat(cxone.issuedTokenCount()).isEqualTo(issued);
+	}
+
+	@Test
 	void whenTokenFaultsAreQueuedThenTheLoginGetsThemToo(EmbeddedCxone cxone) throws Exception {
 		cxone.enqueueTokenFaults(1, InjectedFault.status(429).retryAfter("2"));
 		HttpResponse<String> limited = login(cxone,

@@ -17,11 +17,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Review of the start-up login and discovery that goes on in the background
+ * The start-up login and discovery that goes on in the background
  * ({@code cxone.discovery.fail-fast=false}): what it does once the application is closed.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class StartupDiscoveryReviewTests {
+class StartupDiscoveryTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 

@@ -18,12 +18,12 @@ import org.springframework.web.reactive.function.client.WebClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Review of the starter's masking of its secrets in Actuator's {@code /env} and
+ * The starter's masking of its secrets in Actuator's {@code /env} and
  * {@code /configprops} with {@code show-values=always}: the ways a secret reaches the
  * environment other than under its own key.
  */
 @ExtendWith(EmbeddedCxoneExtension.class)
-class ActuatorSecretsReviewTests {
+class ActuatorSecretsTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 

@@ -24,12 +24,12 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Review of the redaction of secrets from what a token endpoint answers: forms of the
+ * The redaction of secrets from what a token endpoint answers: forms of the
  * secret other than the three that are looked for, the expires_in warning, and a secret
  * that happens to be part of the error code.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class RedactionReviewTests {
+class SecretRedactionTests {
 
 	private static final String SECRET = "Echo+Canary/Secret==7Qx";
 
@@ -55,14 +55,6 @@ class RedactionReviewTests {
 			.withPropertyValues("cxone.auth-mode=access-key", "cxone.issuer=" + cxone.baseUrl(),
 					"cxone.base-url=" + cxone.baseUrl(), "cxone.token-uri=" + loginUri, "cxone.access-key-id=key",
 					"cxone.access-key-secret=" + secret, "cxone.token.initial-backoff=20ms");
-	}
-
-	private static String messages(Throwable failure) {
-		StringBuilder all = new StringBuilder();
-		for (Throwable t = failure; t != null; t = t.getCause()) {
-			all.append(t).append('\n');
-		}
-		return all.toString();
 	}
 
 	/**
@@ -113,7 +105,7 @@ class RedactionReviewTests {
 			login(loginUri, SECRET).run((context) -> {
 				assertThat(context).hasFailed();
 				// "Echo\u002BCanary/Secret==7Qx" is the secret to anyone who reads it.
-				assertThat(messages(context.getStartupFailure())).contains("400", "[redacted]")
+				assertThat(CxoneTestContexts.messages(context.getStartupFailure())).contains("400", "[redacted]")
 					.doesNotContain("Canary/Secret");
 			});
 		}

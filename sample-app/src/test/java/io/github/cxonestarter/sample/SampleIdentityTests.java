@@ -21,11 +21,11 @@ import org.springframework.test.context.DynamicPropertySource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Review of the sample's "who am I" in access-key mode when the access token is a JWT whose
+ * The sample's "who am I" in access-key mode when the access token is a JWT whose
  * claims cannot be read: an encrypted one (JWE, five parts).
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
-class SampleIdentityReviewTests {
+class SampleIdentityTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
