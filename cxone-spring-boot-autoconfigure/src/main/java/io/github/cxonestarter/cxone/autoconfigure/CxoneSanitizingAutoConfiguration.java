@@ -3,7 +3,7 @@ package io.github.cxonestarter.cxone.autoconfigure;
 import java.util.List;
 import java.util.Locale;
 
-import tools.jackson.core.io.JsonStringEncoder;
+import io.github.cxonestarter.cxone.token.SecretForms;
 
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -38,8 +38,8 @@ public final class CxoneSanitizingAutoConfiguration {
 	}
 
 	/**
-	 * Return whether a value carries a secret of the starter's as it is bound now, as it is
-	 * or JSON-escaped.
+	 * Return whether a value carries a secret of the starter's as it is bound now, in any
+	 * of the encodings that {@link SecretForms} finds, as messages are redacted.
 	 */
 	static boolean containsCxoneSecret(PropertyResolver environment, String value) {
 		for (String property : List.of("cxone.client-secret", "cxone.access-key-secret")) {
@@ -51,8 +51,7 @@ public final class CxoneSanitizingAutoConfiguration {
 				// An unresolvable placeholder: there is no value to look for.
 				continue;
 			}
-			if (secret != null && !secret.isEmpty() && (value.contains(secret)
-					|| value.contains(new String(JsonStringEncoder.getInstance().quoteAsCharArray(secret))))) {
+			if (secret != null && !secret.isEmpty() && SecretForms.pattern(secret).matcher(value).find()) {
 				return true;
 			}
 		}

@@ -1,14 +1,11 @@
 package io.github.cxonestarter.cxone.token;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.StringJoiner;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,10 +28,6 @@ public class TokenEndpointErrors {
 	private static final int MAX_DESCRIPTION_LENGTH = 200;
 
 	private static final String REDACTED = "[redacted]";
-
-	/** The short JSON escapes, which a JSON writer may use for these characters. */
-	private static final Map<Integer, String> SHORT_ESCAPES = Map.of((int) '"', "\\\"", (int) '\\', "\\\\", (int) '/',
-			"\\/", (int) '\b', "\\b", (int) '\f', "\\f", (int) '\n', "\\n", (int) '\r', "\\r", (int) '\t', "\\t");
 
 	private static final String LOGIN_ENDPOINTS = "https://{na1|au1|eu1}.nice-incontact.com/authentication/v1/token/access-key";
 
@@ -110,7 +103,7 @@ public class TokenEndpointErrors {
 		this.grantFix = grantFix;
 		this.keyRefusal = keyRefusal;
 		this.secrets = secrets;
-		this.redacted = secrets.stream().map(TokenEndpointErrors::inAnyEncoding).toList();
+		this.redacted = secrets.stream().map(SecretForms::pattern).toList();
 	}
 
 	/**
@@ -133,49 +126,6 @@ public class TokenEndpointErrors {
 		// Longest first, so that no part of a longer secret is left behind.
 		List<String> ordered = all.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
 		return new TokenEndpointErrors(this.tokenUri, this.credentialsFix, this.grantFix, this.keyRefusal, ordered);
-	}
-
-	/**
-	 * Return a pattern that finds a secret however an endpoint that quotes it back wrote
-	 * it: each character as it is, JSON-escaped (a short escape, or its UTF-16 code unit in
-	 * hex of either case: .NET's JSON writer escapes {@code +} so by default) or
-	 * percent-encoded (each UTF-8 byte, either case, {@code +} for a space), in any mix.
-	 */
-	private static Pattern inAnyEncoding(String secret) {
-		StringBuilder regex = new StringBuilder();
-		secret.codePoints().forEach((codePoint) -> {
-			String character = Character.toString(codePoint);
-			StringJoiner forms = new StringJoiner("|", "(?:", ")");
-			forms.add(Pattern.quote(character));
-			StringBuilder unicode = new StringBuilder();
-			for (char unit : character.toCharArray()) {
-				unicode.append("\\\\u").append(hexInEitherCase(unit, 4));
-			}
-			forms.add(unicode);
-			String shortEscape = SHORT_ESCAPES.get(codePoint);
-			if (shortEscape != null) {
-				forms.add(Pattern.quote(shortEscape));
-			}
-			StringBuilder percent = new StringBuilder();
-			for (byte b : character.getBytes(StandardCharsets.UTF_8)) {
-				percent.append('%').append(hexInEitherCase(b & 0xFF, 2));
-			}
-			forms.add(percent);
-			if (codePoint == ' ') {
-				forms.add("\\+");
-			}
-			regex.append(forms);
-		});
-		return Pattern.compile(regex.toString());
-	}
-
-	private static String hexInEitherCase(int value, int digits) {
-		StringBuilder regex = new StringBuilder();
-		for (char digit : String.format("%0" + digits + "x", value).toCharArray()) {
-			regex.append(Character.isDigit(digit) ? String.valueOf(digit)
-					: "[" + digit + Character.toUpperCase(digit) + "]");
-		}
-		return regex.toString();
 	}
 
 	/**
