@@ -84,8 +84,7 @@ final class ApiRoutes {
 			return ok(echo);
 		}
 		if (!acceptsJson(accept)) {
-			// What CXone answers without Accept: application/json.
-			return new Answer(406, Map.of(), "text/plain", "No known way to render data", InjectedFault.Delivery.ANSWER);
+			return notAcceptable();
 		}
 		if (EmbeddedCxone.WHOAMI_PATH.equals(path) && "GET".equals(method)) {
 			Map<String, Object> identity = new LinkedHashMap<>();
@@ -111,6 +110,13 @@ final class ApiRoutes {
 			return ok(Map.of("ServerTime", Instant.now().toString()));
 		}
 		return TokenEndpoints.error(404, "not_found", "The embedded CXone has no " + method + " " + path);
+	}
+
+	/**
+	 * Return what CXone answers to a request without {@code Accept: application/json}.
+	 */
+	static Answer notAcceptable() {
+		return new Answer(406, Map.of(), "text/plain", "No known way to render data", InjectedFault.Delivery.ANSWER);
 	}
 
 	/**

@@ -263,7 +263,7 @@ final class TokenEndpoints {
 			return error(415, "unsupported_media_type", "The access-key login takes an application/json body");
 		}
 		if (!ApiRoutes.acceptsJson(accept)) {
-			return new Answer(406, Map.of(), "text/plain", "No known way to render data", InjectedFault.Delivery.ANSWER);
+			return ApiRoutes.notAcceptable();
 		}
 		if (!authorizations.isEmpty()) {
 			// The access key is the only credential: a client secret sent here went where it
