@@ -121,6 +121,20 @@ public class CxoneTokenException extends CxoneException {
 		/** The token endpoint could not be reached. */
 		UNREACHABLE(true),
 
+		/**
+		 * The TLS handshake with the token endpoint failed on its certificate: not
+		 * trusted, or not issued for its host name (see {@code cxone.http.ssl.bundle}).
+		 * @since 0.1.0
+		 */
+		TLS_FAILURE(false),
+
+		/**
+		 * The outbound proxy refused to open a tunnel to the token endpoint: it refused
+		 * the credentials or the host (see {@code cxone.http.proxy.*}).
+		 * @since 0.1.0
+		 */
+		PROXY_REFUSED(false),
+
 		/** The token endpoint did not answer in time. */
 		TIMEOUT(true),
 

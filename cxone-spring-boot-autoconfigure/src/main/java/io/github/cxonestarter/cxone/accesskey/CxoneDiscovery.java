@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.github.cxonestarter.cxone.CxoneConnectionException;
 import io.github.cxonestarter.cxone.CxoneDiscoveryException;
 import io.github.cxonestarter.cxone.CxoneFailures;
 import io.github.cxonestarter.cxone.CxoneUrls;
@@ -109,7 +110,8 @@ public class CxoneDiscovery {
 			.retrieve()
 			.bodyToMono(JSON_OBJECT)
 			.onErrorMap((ex) -> !(ex instanceof CxoneDiscoveryException), (ex) -> new CxoneDiscoveryException(
-					url.toString(), where + " could not be read (" + CxoneFailures.rootCause(ex) + ")." + fix, ex))
+					url.toString(), where + " could not be read" + ((ex instanceof CxoneConnectionException connection)
+							? ". " + connection.getMessage() : " (" + CxoneFailures.rootCause(ex) + ").") + fix, ex))
 			.switchIfEmpty(Mono.error(() -> new CxoneDiscoveryException(url.toString(), where + " is empty." + fix, null)))
 			.map((document) -> {
 				Object value = document.get(field);

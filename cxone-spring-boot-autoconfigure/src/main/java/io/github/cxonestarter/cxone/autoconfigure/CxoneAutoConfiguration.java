@@ -7,20 +7,22 @@ import java.time.Duration;
 import io.github.cxonestarter.cxone.CxoneWebClient;
 import io.github.cxonestarter.cxone.CxoneWebClientCustomizer;
 import io.github.cxonestarter.cxone.accesskey.ApiEndpointFilter;
+import io.github.cxonestarter.cxone.http.ConnectionFailures;
+import io.github.cxonestarter.cxone.http.CxoneHttpSettings;
+import io.github.cxonestarter.cxone.http.ReactorHttpClients;
 import io.github.cxonestarter.cxone.token.CxoneTokenManager;
 import io.github.cxonestarter.cxone.token.RetryingTokenResponseClient;
 import io.github.cxonestarter.cxone.token.TokenEventListener;
 import io.github.cxonestarter.cxone.web.CxoneAuthorizationFilter;
+import io.github.cxonestarter.cxone.web.CxoneConnectionFilter;
 import io.github.cxonestarter.cxone.web.CxoneRequestBodyFilter;
 import io.github.cxonestarter.cxone.web.CxoneRetryFilter;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
-import io.netty.channel.ChannelOption;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -31,6 +33,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -113,16 +116,18 @@ public final class CxoneAutoConfiguration {
 	}
 
 	@Bean(defaultCandidate = false)
+	@ConditionalOnMissingBean(name = "cxoneHttpSettings")
+	CxoneHttpSettings cxoneHttpSettings(CxoneProperties properties, CxoneEndpoints endpoints,
+			ObjectProvider<SslBundles> sslBundles) {
+		// After CxoneEndpoints, which has validated cxone.http.proxy.*.
+		return CxoneHttpSettingsFactory.create(properties.getHttp(), System.getProperties(), sslBundles.getIfAvailable());
+	}
+
+	@Bean(defaultCandidate = false)
 	@ConditionalOnMissingBean(name = "cxoneClientHttpConnector")
-	ClientHttpConnector cxoneClientHttpConnector(CxoneProperties properties,
+	ClientHttpConnector cxoneClientHttpConnector(@Qualifier("cxoneHttpSettings") CxoneHttpSettings settings,
 			@Qualifier("cxoneConnectionProvider") ConnectionProvider connectionProvider) {
-		Duration connectTimeout = properties.getHttp().getConnectTimeout();
-		// HTTP/1.1: CXone's /auth/token is reported to misbehave over HTTP/2.
-		HttpClient httpClient = HttpClient.create(connectionProvider)
-			.protocol(HttpProtocol.HTTP11)
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis()))
-			.responseTimeout(properties.getHttp().getResponseTimeout());
-		return new ReactorClientHttpConnector(httpClient);
+		return new ReactorClientHttpConnector(ReactorHttpClients.create(settings, connectionProvider));
 	}
 
 	@Bean(defaultCandidate = false)
@@ -135,13 +140,15 @@ public final class CxoneAutoConfiguration {
 
 	@Bean(defaultCandidate = false)
 	@ConditionalOnMissingBean(name = "cxoneTokenWebClient")
-	WebClient cxoneTokenWebClient(@Qualifier("cxoneClientHttpConnector") ClientHttpConnector connector) {
+	WebClient cxoneTokenWebClient(@Qualifier("cxoneClientHttpConnector") ClientHttpConnector connector,
+			@Qualifier("cxoneHttpSettings") CxoneHttpSettings settings) {
 		// A builder of the starter's own, not Boot's: the application's WebClientCustomizers,
 		// filters and spring.http.codecs.log-request-details must never see the client secret,
 		// the access key secret or a token.
 		return WebClient.builder()
 			.clientConnector(connector)
 			.codecs(CxoneAutoConfiguration::withoutRequestDetails)
+			.filter(new CxoneConnectionFilter(new ConnectionFailures(settings)))
 			.build();
 	}
 
@@ -185,6 +192,7 @@ public final class CxoneAutoConfiguration {
 	@ConditionalOnMissingBean
 	CxoneWebClient cxoneWebClient(CxoneProperties properties, CxoneEndpoints endpoints, CxoneTokenManager tokenManager,
 			@Qualifier("cxoneClientHttpConnector") ClientHttpConnector connector,
+			@Qualifier("cxoneHttpSettings") CxoneHttpSettings settings,
 			@Qualifier("cxoneRetry") ObjectProvider<Retry> retry, ObjectProvider<ApiEndpointFilter> apiEndpoint,
 			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<CxoneWebClientCustomizer> customizers) {
 		URI baseUrl = (endpoints.baseUrl() != null) ? endpoints.baseUrl() : ApiEndpointFilter.PLACEHOLDER;
@@ -207,6 +215,8 @@ public final class CxoneAutoConfiguration {
 		ApiEndpointFilter discovered = apiEndpoint.getIfAvailable();
 		builder.filter((discovered != null) ? new CxoneAuthorizationFilter(tokenManager, discovered::apiEndpoint)
 				: new CxoneAuthorizationFilter(tokenManager, baseUrl));
+		// Innermost, so that every attempt's failure to get an answer is typed before the retry judges it.
+		builder.filter(new CxoneConnectionFilter(new ConnectionFailures(settings)));
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return new CxoneWebClient(builder.build());
 	}

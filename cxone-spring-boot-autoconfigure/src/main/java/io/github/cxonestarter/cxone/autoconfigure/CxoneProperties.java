@@ -365,6 +365,26 @@ public class CxoneProperties {
 		 */
 		private DataSize maxReplayBodySize = DataSize.ofMegabytes(1);
 
+		/**
+		 * Outbound HTTP proxy for every connection to CXone. Without a host, the JVM's
+		 * standard proxy system properties (https.proxyHost, http.proxyHost,
+		 * http.nonProxyHosts) apply.
+		 */
+		private final Proxy proxy = new Proxy();
+
+		/**
+		 * TLS settings of the connections to CXone.
+		 */
+		private final Ssl ssl = new Ssl();
+
+		public Proxy getProxy() {
+			return this.proxy;
+		}
+
+		public Ssl getSsl() {
+			return this.ssl;
+		}
+
 		public DataSize getMaxReplayBodySize() {
 			return this.maxReplayBodySize;
 		}
@@ -395,6 +415,109 @@ public class CxoneProperties {
 
 		public void setResponseTimeout(Duration responseTimeout) {
 			this.responseTimeout = responseTimeout;
+		}
+
+	}
+
+	/**
+	 * Outbound HTTP proxy properties.
+	 */
+	public static class Proxy {
+
+		/**
+		 * Host name or IP address of the HTTP proxy, like proxy.corp.example (no scheme).
+		 */
+		private String host;
+
+		/**
+		 * Port of the HTTP proxy, like 3128. Required with a host.
+		 */
+		private Integer port;
+
+		/**
+		 * User name for the proxy's Basic authentication.
+		 */
+		private String username;
+
+		/**
+		 * Password for the proxy's Basic authentication.
+		 */
+		private String password;
+
+		/**
+		 * Hosts reached directly, not through the proxy, in the syntax of the JVM's
+		 * http.nonProxyHosts: a host name or address, or a pattern that starts or ends
+		 * with '*', like *.corp.example.
+		 */
+		private List<String> nonProxyHosts = new ArrayList<>();
+
+		public String getHost() {
+			return this.host;
+		}
+
+		public void setHost(String host) {
+			this.host = host;
+		}
+
+		public Integer getPort() {
+			return this.port;
+		}
+
+		public void setPort(Integer port) {
+			this.port = port;
+		}
+
+		public String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(String username) {
+			this.username = username;
+		}
+
+		public String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(String password) {
+			this.password = password;
+		}
+
+		public List<String> getNonProxyHosts() {
+			return this.nonProxyHosts;
+		}
+
+		public void setNonProxyHosts(List<String> nonProxyHosts) {
+			this.nonProxyHosts = nonProxyHosts;
+		}
+
+		@Override
+		public String toString() {
+			return "Proxy[host=" + this.host + ", port=" + this.port + ", username=" + this.username
+					+ ", password=" + ((this.password != null) ? "[redacted]" : null) + ", nonProxyHosts="
+					+ this.nonProxyHosts + "]";
+		}
+
+	}
+
+	/**
+	 * TLS properties.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of an SSL bundle (spring.ssl.bundle.*) whose trust material is used for the
+		 * connections to CXone only, like a corporate CA that inspects TLS. Without it the
+		 * JVM's default trust store applies.
+		 */
+		private String bundle;
+
+		public String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(String bundle) {
+			this.bundle = bundle;
 		}
 
 	}

@@ -23,6 +23,8 @@ import org.springframework.util.StringUtils;
  */
 public class CxonePropertiesValidator {
 
+	private static final Pattern PROXY_HOST = Pattern.compile("[A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+\\]|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+
 	private static final Pattern DNS_LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
 
 	private final List<String> missing = new ArrayList<>();
@@ -117,6 +119,7 @@ public class CxonePropertiesValidator {
 			problem("cxone.http.max-replay-body-size", "is " + properties.getHttp().getMaxReplayBodySize()
 					+ "; it must be a size of zero or more, like 1MB");
 		}
+		checkProxy(properties.getHttp().getProxy());
 		CxoneProperties.Retry retry = properties.getRetry();
 		if (retry.getMaxAttempts() < 1) {
 			problem("cxone.retry.max-attempts", "is " + retry.getMaxAttempts() + "; it must be at least 1, like 4");
@@ -159,6 +162,32 @@ public class CxonePropertiesValidator {
 					+ "in with the access key alone");
 		}
 		return (clientId || clientSecret) ? CxoneEndpoints.Flow.PASSWORD_GRANT : CxoneEndpoints.Flow.ACCESS_KEY_LOGIN;
+	}
+
+	private void checkProxy(CxoneProperties.Proxy proxy) {
+		boolean host = StringUtils.hasText(proxy.getHost());
+		if (host && !PROXY_HOST.matcher(proxy.getHost().strip()).matches()) {
+			problem("cxone.http.proxy.host", "is '" + proxy.getHost() + "', which is not a host name or IP address; "
+					+ "give the host alone, like proxy.corp.example, and the port in cxone.http.proxy.port");
+		}
+		if (host && proxy.getPort() == null) {
+			this.missing.add("cxone.http.proxy.port");
+		}
+		if (proxy.getPort() != null && (proxy.getPort() < 1 || proxy.getPort() > 65535)) {
+			problem("cxone.http.proxy.port", "is " + proxy.getPort() + "; it must be a port number, like 3128");
+		}
+		if (!host && (proxy.getPort() != null || StringUtils.hasText(proxy.getUsername()))) {
+			problem("cxone.http.proxy.host", "is not set, but other cxone.http.proxy.* properties are; set the "
+					+ "proxy's host, like proxy.corp.example");
+		}
+		boolean username = StringUtils.hasText(proxy.getUsername());
+		boolean password = StringUtils.hasLength(proxy.getPassword());
+		if (username != password) {
+			String set = username ? "cxone.http.proxy.username" : "cxone.http.proxy.password";
+			String unset = username ? "cxone.http.proxy.password" : "cxone.http.proxy.username";
+			problem(set, "is set but " + unset + " (" + environmentVariable(unset) + ") is not; the proxy's Basic "
+					+ "authentication needs both");
+		}
 	}
 
 	private void requireText(String property, String value) {

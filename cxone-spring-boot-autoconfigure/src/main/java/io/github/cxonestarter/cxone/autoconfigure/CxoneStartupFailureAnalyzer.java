@@ -26,6 +26,8 @@ public class CxoneStartupFailureAnalyzer extends AbstractFailureAnalyzer<CxoneEx
 	private static final Set<Reason> REFUSALS = Set.of(Reason.INVALID_CLIENT, Reason.INVALID_GRANT,
 			Reason.ACCESS_KEY_REFUSED, Reason.INVALID_SCOPE, Reason.BAD_REQUEST);
 
+	private static final Set<Reason> NETWORK = Set.of(Reason.TLS_FAILURE, Reason.PROXY_REFUSED);
+
 	private final boolean accessKeyMode;
 
 	/**
@@ -55,7 +57,8 @@ public class CxoneStartupFailureAnalyzer extends AbstractFailureAnalyzer<CxoneEx
 							+ "or token error.",
 					cause);
 		}
-		boolean unreachable = discovery || ((CxoneTokenException) cause).isTransient();
+		boolean unreachable = discovery || ((CxoneTokenException) cause).isTransient()
+				|| NETWORK.contains(((CxoneTokenException) cause).getReason());
 		return new FailureAnalysis(
 				(unreachable ? "CXone could not be reached at start-up: " : "CXone's answer at start-up was not usable: ")
 						+ cause.getMessage(),

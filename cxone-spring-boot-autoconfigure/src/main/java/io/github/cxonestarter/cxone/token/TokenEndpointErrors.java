@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.github.cxonestarter.cxone.CxoneConnectionException;
 import io.github.cxonestarter.cxone.CxoneFailures;
 import io.github.cxonestarter.cxone.CxoneTokenException;
 import io.github.cxonestarter.cxone.CxoneTokenException.Reason;
@@ -255,6 +256,11 @@ public class TokenEndpointErrors {
 		if (ex instanceof CxoneTokenException) {
 			return ex;
 		}
+		if (ex instanceof CxoneConnectionException connection) {
+			return new CxoneTokenException(reason(connection), 0, connection.getUri().toString(),
+					"CXone's token endpoint " + connection.getUri() + " could not be reached. " + connection.getMessage(),
+					connection);
+		}
 		String url = (ex instanceof WebClientRequestException requestException && requestException.getUri() != null)
 				? requestException.getUri().toString() : this.tokenUri;
 		if (CxoneFailures.isTimeout(ex)) {
@@ -270,6 +276,16 @@ public class TokenEndpointErrors {
 					ex);
 		}
 		return ex;
+	}
+
+	private static Reason reason(CxoneConnectionException connection) {
+		if (!connection.isTransient()) {
+			return (connection.getKind() == CxoneConnectionException.Kind.TLS) ? Reason.TLS_FAILURE
+					: Reason.PROXY_REFUSED;
+		}
+		return (connection.getKind() == CxoneConnectionException.Kind.CONNECT_TIMEOUT
+				|| connection.getKind() == CxoneConnectionException.Kind.RESPONSE_TIMEOUT) ? Reason.TIMEOUT
+						: Reason.UNREACHABLE;
 	}
 
 	/**

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.cxonestarter.cxone.CxoneApiException;
+import io.github.cxonestarter.cxone.CxoneConnectionException;
 import io.github.cxonestarter.cxone.CxoneRateLimitException;
 import io.github.cxonestarter.cxone.CxoneWebClient;
 import io.github.resilience4j.core.IntervalFunction;
@@ -22,7 +23,6 @@ import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
-import org.springframework.web.reactive.function.client.WebClientRequestException;
 
 /**
  * Retries CXone requests with Resilience4j, each attempt going through the filters that
@@ -118,10 +118,10 @@ public class CxoneRetryFilter implements ExchangeFilterFunction {
 			attempts.incrementAndGet();
 			return next.exchange(request);
 		})
-			// The application's own body publisher failing is its error, passed on as it is.
-			.onErrorMap(WebClientRequestException.class,
-					(ex) -> (anyFailure && !ReplayableBody.failedToProduce(request))
-							? new RetryableFailure(0, null, null, null, notReplayed(request), ex) : ex)
+			// CxoneConnectionFilter typed the failure to get an answer; the application's own body
+			// publisher failing is its error, and reaches it as it is.
+			.onErrorMap(CxoneConnectionException.class,
+					(ex) -> new RetryableFailure(0, null, null, null, notRetried(request, ex, anyFailure), ex))
 			.flatMap((response) -> classify(request, response, anyFailure));
 		// Most calls succeed at once and need none of Resilience4j's retry machinery; after a
 		// failure Resilience4j takes over, with that failure as its first attempt, so that it
@@ -151,6 +151,18 @@ public class CxoneRetryFilter implements ExchangeFilterFunction {
 						+ RetryAfter.describe(this.maxRetryAfter) + "), so the starter did not wait"
 				: notReplayed(request);
 		return failure(response, retryAfter, notRetriedBecause);
+	}
+
+	private static String notRetried(ClientRequest request, CxoneConnectionException failure, boolean anyFailure) {
+		if (!failure.isTransient()) {
+			return "it was not retried, because no retry can fix this failure";
+		}
+		if (!anyFailure) {
+			return "it was not retried, because " + request.method() + " is not idempotent and CXone may have acted "
+					+ "on it (set cxone.retry.retry-non-idempotent=true, or the request attribute "
+					+ "CxoneWebClient.RETRY_NON_IDEMPOTENT, to retry it)";
+		}
+		return notReplayed(request);
 	}
 
 	private static String notReplayed(ClientRequest request) {
@@ -184,11 +196,9 @@ public class CxoneRetryFilter implements ExchangeFilterFunction {
 					+ "(lower the request rate, or raise cxone.retry.max-attempts).", failure.body(),
 					failure.statusDescription(), attempts, retryAfter);
 		}
-		if (failure.status() == 0) {
-			return new CxoneApiException("CXone could not be reached for " + call + " after " + tried + " ("
-					+ failure.cause() + ": " + failure.getCause().getMessage() + ")"
-					+ ((refusedWait != null) ? "; " + refusedWait : "") + ". Check cxone.base-url "
-					+ "(CXONE_BASE_URL) and the network path to CXone.", 0, "", null, attempts, failure.getCause());
+		if (failure.getCause() instanceof CxoneConnectionException connection) {
+			return connection.withMessage("CXone could not be reached for " + call + " after " + tried
+					+ ((refusedWait != null) ? "; " + refusedWait : "") + ". " + connection.getMessage(), attempts);
 		}
 		String outcome = (refusedWait != null) ? ": " + refusedWait + "; " : " after " + tried + ": ";
 		return new CxoneApiException("CXone answered " + failure.status() + " to " + call + description + outcome

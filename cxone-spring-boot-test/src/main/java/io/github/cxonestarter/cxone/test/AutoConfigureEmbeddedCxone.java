@@ -7,6 +7,7 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.boot.test.context.PropertyMapping;
 import org.springframework.context.annotation.Import;
 
 /**
@@ -24,6 +25,10 @@ import org.springframework.context.annotation.Import;
  *
  * }
  * </pre>
+ * With {@code https = true} the server serves HTTPS with a certificate it makes at
+ * start-up, and the application trusts it through an SSL bundle named
+ * {@value EmbeddedCxoneTestConfiguration#SSL_BUNDLE} ({@code cxone.http.ssl.bundle}), so
+ * that the test runs the whole TLS path.
  *
  * @since 0.1.0
  */
@@ -32,6 +37,15 @@ import org.springframework.context.annotation.Import;
 @Documented
 @Inherited
 @Import(EmbeddedCxoneTestConfiguration.class)
+@PropertyMapping("embedded-cxone")
 public @interface AutoConfigureEmbeddedCxone {
+
+	/**
+	 * Whether the embedded CXone serves HTTPS, trusted by the application through the
+	 * SSL bundle {@value EmbeddedCxoneTestConfiguration#SSL_BUNDLE}.
+	 * @return whether to serve HTTPS
+	 * @since 0.1.0
+	 */
+	boolean https() default false;
 
 }

@@ -13,9 +13,14 @@ import io.netty.handler.codec.http.HttpHeaders;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
+import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
+
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreBundle;
+import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 
 /**
  * A CXone stand-in on a loopback port, as strict as CXone where a client could go wrong,
@@ -113,16 +118,23 @@ public final class EmbeddedCxone implements AutoCloseable {
 
 	private final DisposableServer server;
 
-	private EmbeddedCxone(int port) {
-		this.server = HttpServer.create()
+	private final ServerCertificate certificate;
+
+	private EmbeddedCxone(int port, ServerCertificate certificate) {
+		this.certificate = certificate;
+		HttpServer server = HttpServer.create()
 			.host("127.0.0.1")
 			.port(port)
 			.doOnChannelInit((observer, channel, remoteAddress) -> {
 				this.journal.connectionOpened();
 				channel.closeFuture().addListener((closed) -> this.journal.connectionClosed());
-			})
-			.handle(this::handle)
-			.bindNow();
+			});
+		if (certificate != null) {
+			// HTTP/1.1 over TLS, as the starter speaks it to CXone.
+			server = server.secure((spec) -> spec.sslContext(Http11SslContextSpec.forServer(
+					certificate.bundle().getKeyPair().getPrivate(), certificate.bundle().getCertificate())));
+		}
+		this.server = server.handle(this::handle).bindNow();
 	}
 
 	/**
@@ -130,7 +142,7 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * @return the running server
 	 */
 	public static EmbeddedCxone start() {
-		return new EmbeddedCxone(0);
+		return new EmbeddedCxone(0, null);
 	}
 
 	/**
@@ -139,15 +151,82 @@ public final class EmbeddedCxone implements AutoCloseable {
 	 * @return the running server
 	 */
 	public static EmbeddedCxone start(int port) {
-		return new EmbeddedCxone(port);
+		return new EmbeddedCxone(port, null);
 	}
 
 	/**
-	 * Return the base URL of the API, like {@code http://127.0.0.1:54321}.
+	 * Start an embedded CXone that serves HTTPS on a free loopback port, with a
+	 * self-signed certificate made at start-up for {@code 127.0.0.1} and
+	 * {@code localhost}. No client trusts it until told to: give it
+	 * {@link #certificatePem()} or {@link #sslBundle()}.
+	 * @return the running server
+	 * @since 0.1.0
+	 */
+	public static EmbeddedCxone startHttps() {
+		return startHttps("127.0.0.1", "localhost");
+	}
+
+	/**
+	 * Start an embedded CXone that serves HTTPS on a free loopback port, with a
+	 * self-signed certificate made at start-up for the given host names and IP
+	 * addresses. A certificate that leaves out {@code 127.0.0.1} is one whose host name
+	 * does not match {@link #baseUrl()}.
+	 * @param hostNames the names and addresses the certificate is issued for
+	 * @return the running server
+	 * @since 0.1.0
+	 */
+	public static EmbeddedCxone startHttps(String... hostNames) {
+		if (hostNames.length == 0) {
+			throw new IllegalArgumentException("The certificate needs at least one host name");
+		}
+		return new EmbeddedCxone(0, ServerCertificate.create(List.of(hostNames)));
+	}
+
+	/**
+	 * Return whether this server serves HTTPS.
+	 * @return whether it serves HTTPS
+	 * @since 0.1.0
+	 */
+	public boolean isHttps() {
+		return this.certificate != null;
+	}
+
+	/**
+	 * Return the certificate this server serves HTTPS with, as PEM, for a trust store
+	 * like {@code spring.ssl.bundle.pem.<name>.truststore.certificate}.
+	 * @return the certificate
+	 * @throws IllegalStateException when this server serves plain HTTP
+	 * @since 0.1.0
+	 */
+	public String certificatePem() {
+		return serverCertificate().pem();
+	}
+
+	/**
+	 * Return a Spring Boot SSL bundle that trusts this server's certificate, and nothing
+	 * else. Needs Spring Boot on the class path.
+	 * @return the bundle
+	 * @throws IllegalStateException when this server serves plain HTTP
+	 * @since 0.1.0
+	 */
+	public SslBundle sslBundle() {
+		return SslBundle.of(new PemSslStoreBundle(null, PemSslStoreDetails.forCertificate(certificatePem())));
+	}
+
+	private ServerCertificate serverCertificate() {
+		if (this.certificate == null) {
+			throw new IllegalStateException("This embedded CXone serves plain HTTP; start it with startHttps()");
+		}
+		return this.certificate;
+	}
+
+	/**
+	 * Return the base URL of the API, like {@code http://127.0.0.1:54321}, or
+	 * {@code https://127.0.0.1:54321} when it serves HTTPS.
 	 * @return the base URL
 	 */
 	public String baseUrl() {
-		return "http://127.0.0.1:" + this.server.port();
+		return (isHttps() ? "https" : "http") + "://127.0.0.1:" + this.server.port();
 	}
 
 	/**

@@ -2,6 +2,7 @@ package io.github.cxonestarter.cxone.test;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.test.context.DynamicPropertyRegistrar;
 
 /**
@@ -12,9 +13,15 @@ import org.springframework.test.context.DynamicPropertyRegistrar;
 @Configuration(proxyBeanMethods = false)
 public class EmbeddedCxoneTestConfiguration {
 
+	/**
+	 * Name of the SSL bundle that trusts an HTTPS embedded CXone's certificate.
+	 */
+	public static final String SSL_BUNDLE = "embedded-cxone";
+
 	@Bean(destroyMethod = "close")
-	EmbeddedCxone embeddedCxone() {
-		return EmbeddedCxone.start();
+	EmbeddedCxone embeddedCxone(Environment environment) {
+		boolean https = environment.getProperty("embedded-cxone.https", Boolean.class, false);
+		return https ? EmbeddedCxone.startHttps() : EmbeddedCxone.start();
 	}
 
 	@Bean
@@ -24,6 +31,12 @@ public class EmbeddedCxoneTestConfiguration {
 			registry.add("cxone.token-uri", embeddedCxone::tokenUri);
 			registry.add("cxone.client-id", () -> EmbeddedCxone.CLIENT_ID);
 			registry.add("cxone.client-secret", () -> EmbeddedCxone.CLIENT_SECRET);
+			if (embeddedCxone.isHttps()) {
+				// The way an application trusts a corporate CA: a PEM truststore, named by cxone.http.ssl.bundle.
+				registry.add("spring.ssl.bundle.pem." + SSL_BUNDLE + ".truststore.certificate",
+						embeddedCxone::certificatePem);
+				registry.add("cxone.http.ssl.bundle", () -> SSL_BUNDLE);
+			}
 		};
 	}
 

@@ -1,0 +1,200 @@
+package io.github.cxonestarter.cxone.http;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLException;
+
+import io.github.cxonestarter.cxone.CxoneConnectionException;
+import io.github.cxonestarter.cxone.CxoneConnectionException.Kind;
+import io.github.cxonestarter.cxone.CxoneFailures;
+import io.github.cxonestarter.cxone.CxoneTlsException;
+import io.github.cxonestarter.cxone.CxoneTlsException.Problem;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.proxy.ProxyConnectException;
+import io.netty.handler.timeout.ReadTimeoutException;
+
+/**
+ * Turns a transport's failure to get an answer into a {@link CxoneConnectionException}
+ * (or a {@link CxoneTlsException}) whose message names the host and port that were
+ * tried, whether a proxy was on the way, and the fix. It takes any {@link Throwable} and
+ * a URL, so that every client (reactive or blocking) words the same failure the same way.
+ *
+ * @since 0.1.0
+ */
+public class ConnectionFailures {
+
+	private static final Pattern PROXY_STATUS = Pattern.compile("status: (\\d{3})\\s*(.*)$");
+
+	private static final String PROXY_FIX = "set cxone.http.proxy.host and cxone.http.proxy.port "
+			+ "(CXONE_HTTP_PROXY_HOST, CXONE_HTTP_PROXY_PORT), or the JVM's https.proxyHost and https.proxyPort";
+
+	private final CxoneHttpSettings settings;
+
+	/**
+	 * Create a new instance.
+	 * @param settings the settings the connections were made with
+	 */
+	public ConnectionFailures(CxoneHttpSettings settings) {
+		this.settings = settings;
+	}
+
+	/**
+	 * Return the typed error for a failure to get an answer from the given URL, or
+	 * {@code null} when the failure is not the transport's.
+	 * @param failure the failure, as the HTTP client raised it
+	 * @param uri the URL that was requested
+	 * @return the error, or {@code null}
+	 */
+	public CxoneConnectionException classify(Throwable failure, URI uri) {
+		for (Throwable candidate = failure; candidate != null; candidate = candidate.getCause()) {
+			if (candidate instanceof CxoneConnectionException connection) {
+				return connection;
+			}
+		}
+		String target = uri.getHost() + ":" + CxoneConnectionException.port(uri);
+		boolean proxied = this.settings.proxied(uri.getHost());
+		String proxy = proxied ? this.settings.proxy().getHost() + ":" + this.settings.proxy().getPort() : null;
+		String route = route(uri.getHost());
+		String root = CxoneFailures.rootCause(failure);
+		ProxyConnectException proxyRefusal = find(failure, ProxyConnectException.class);
+		if (proxyRefusal != null) {
+			return proxyRefused(proxyRefusal, uri, target, proxy);
+		}
+		SSLException tls = find(failure, SSLException.class);
+		if (tls != null) {
+			return tlsFailed(tls, uri, target, route, proxy, root);
+		}
+		if (find(failure, ConnectTimeoutException.class) != null) {
+			String what = proxied ? "Connecting to the proxy " + this.settings.proxy().describe() + " on the way to "
+					+ target + " timed out" : "Connecting to " + target + " " + route + " timed out";
+			String fix = proxied ? "Check that the proxy is reachable from here, or raise cxone.http.connect-timeout."
+					: "If this network reaches the internet only through an HTTP proxy, " + PROXY_FIX
+							+ "; otherwise check that " + target + " is reachable, or raise cxone.http.connect-timeout.";
+			return new CxoneConnectionException(what + " after cxone.http.connect-timeout ("
+					+ this.settings.connectTimeout().toMillis() + " ms). " + fix, uri, proxy, Kind.CONNECT_TIMEOUT, true,
+					1, failure);
+		}
+		if (find(failure, UnknownHostException.class) != null) {
+			String what = proxied ? "The host name of the proxy " + this.settings.proxy().describe()
+					+ " could not be resolved (" + root + "), on the way to " + target + ". Check cxone.http.proxy.host."
+					: "The host name " + uri.getHost() + " could not be resolved (" + root + "), connecting " + route
+							+ ". Check the URL's host; if names outside this network resolve only through a proxy, "
+							+ PROXY_FIX + ".";
+			return new CxoneConnectionException(what, uri, proxy, Kind.UNKNOWN_HOST, true, 1, failure);
+		}
+		if (find(failure, ConnectException.class) != null) {
+			String what = proxied ? "The proxy " + this.settings.proxy().describe()
+					+ " could not be connected to on the way to " + target + " (" + root
+					+ "). Check cxone.http.proxy.host and cxone.http.proxy.port, and that the proxy is running."
+					: "The connection to " + target + " " + route + " failed (" + root + "). Check the URL's host and "
+							+ "port; if this network reaches the internet only through an HTTP proxy, " + PROXY_FIX + ".";
+			return new CxoneConnectionException(what, uri, proxy, Kind.CONNECTION_FAILED, true, 1, failure);
+		}
+		if (find(failure, ReadTimeoutException.class) != null || find(failure, TimeoutException.class) != null) {
+			return new CxoneConnectionException(target + " " + route + " sent no answer within cxone.http.response-timeout ("
+					+ this.settings.responseTimeout().toMillis() + " ms). Raise cxone.http.response-timeout "
+					+ "(CXONE_HTTP_RESPONSE_TIMEOUT), or check CXone's status.", uri, proxy, Kind.RESPONSE_TIMEOUT, true,
+					1, failure);
+		}
+		if (find(failure, IOException.class) != null) {
+			return new CxoneConnectionException("The connection to " + target + " " + route
+					+ " closed before an answer came (" + root + "). Check the network path to CXone"
+					+ (proxied ? " and the proxy." : "."), uri, proxy, Kind.CONNECTION_CLOSED, true, 1, failure);
+		}
+		return null;
+	}
+
+	/**
+	 * Return how a connection to the given host is made, for messages: through which
+	 * proxy, or directly and why.
+	 * @param host the host
+	 * @return the description
+	 */
+	public String route(String host) {
+		CxoneProxy proxy = this.settings.proxy();
+		if (proxy == null) {
+			return "directly (no proxy is configured)";
+		}
+		return proxy.isUsedFor(host) ? "through the proxy " + proxy.describe()
+				: "directly (it is one of the non-proxy hosts of " + proxy.getSource() + ")";
+	}
+
+	private CxoneConnectionException proxyRefused(ProxyConnectException refusal, URI uri, String target,
+			String proxy) {
+		String through = this.settings.proxy().describe();
+		Matcher status = PROXY_STATUS.matcher(String.valueOf(refusal.getMessage()));
+		if (!status.find()) {
+			// No status: the proxy did not answer the CONNECT in time, or closed the connection.
+			return new CxoneConnectionException("The proxy " + through + " did not open a tunnel to " + target
+					+ " (" + CxoneFailures.rootCause(refusal) + "). Check that the proxy is reachable and allows "
+					+ "HTTPS (CONNECT) to " + target + ".", uri, proxy, Kind.PROXY_REFUSED, true, 1, refusal);
+		}
+		int code = Integer.parseInt(status.group(1));
+		String answered = "The proxy " + through + " refused to open a tunnel to " + target + ": it answered " + code
+				+ (status.group(2).isBlank() ? "" : " " + status.group(2).strip()) + ". ";
+		if (code == 407) {
+			boolean withCredentials = this.settings.proxy().getUsername() != null;
+			return new CxoneConnectionException(answered + (withCredentials
+					? "It refused the credentials: check cxone.http.proxy.username and cxone.http.proxy.password "
+							+ "(CXONE_HTTP_PROXY_USERNAME, CXONE_HTTP_PROXY_PASSWORD)."
+					: "It asks for credentials: set cxone.http.proxy.username and cxone.http.proxy.password "
+							+ "(CXONE_HTTP_PROXY_USERNAME, CXONE_HTTP_PROXY_PASSWORD)."),
+					uri, proxy, Kind.PROXY_REFUSED, false, 1, refusal);
+		}
+		boolean refusedHost = code == 403 || code == 405;
+		return new CxoneConnectionException(answered + (refusedHost
+				? "Ask for HTTPS (CONNECT) to " + target + " to be allowed through the proxy, or add the host to "
+						+ "cxone.http.proxy.non-proxy-hosts if it is reached directly."
+				: "The proxy could not reach " + target + ": check the URL's host, and the proxy's status."), uri, proxy,
+				Kind.PROXY_REFUSED, !refusedHost, 1, refusal);
+	}
+
+	private CxoneTlsException tlsFailed(SSLException tls, URI uri, String target, String route, String proxy,
+			String root) {
+		String bundle = this.settings.sslBundleName();
+		String handshake = "The TLS handshake with " + target + " " + route + " failed: ";
+		if (find(tls, CertPathBuilderException.class) != null || find(tls, CertPathValidatorException.class) != null) {
+			String fix = (bundle != null)
+					? "cxone.http.ssl.bundle is '" + bundle + "', and that bundle does not trust it: add the certificate "
+							+ "of the CA that issued it to the truststore of spring.ssl.bundle.*." + bundle + "."
+					: "If CXone is reached through a TLS-inspecting proxy, or its certificate is issued by a corporate "
+							+ "CA, set cxone.http.ssl.bundle (CXONE_HTTP_SSL_BUNDLE) to the name of an SSL bundle that "
+							+ "trusts that CA, like spring.ssl.bundle.pem.corporate.truststore.certificate.";
+			return new CxoneTlsException(handshake + "the certificate it presented is not trusted (" + root + "). " + fix,
+					uri, proxy, Problem.UNTRUSTED_CERTIFICATE, 1, tls);
+		}
+		CertificateException certificate = find(tls, CertificateException.class);
+		if (certificate != null && String.valueOf(certificate.getMessage()).startsWith("No ")) {
+			return new CxoneTlsException(handshake + "the certificate it presented is not issued for " + uri.getHost()
+					+ " (" + root + "). Check that the URL names the host the certificate is for (cxone.base-url, "
+					+ "cxone.token-uri, cxone.issuer); a TLS-inspecting proxy must issue its certificates for the host "
+					+ "asked for. cxone.http.ssl.bundle (CXONE_HTTP_SSL_BUNDLE) sets which CAs are trusted, not which "
+					+ "names.", uri, proxy, Problem.HOST_NAME_MISMATCH, 1, tls);
+		}
+		return new CxoneTlsException(handshake + root + ". Check that " + target + " speaks TLS on that port; the "
+				+ "certificates trusted are set with cxone.http.ssl.bundle (CXONE_HTTP_SSL_BUNDLE).", uri, proxy,
+				Problem.HANDSHAKE_FAILED, 1, tls);
+	}
+
+	private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
+		for (Throwable candidate = failure; candidate != null; candidate = candidate.getCause()) {
+			if (type.isInstance(candidate)) {
+				return type.cast(candidate);
+			}
+			if (candidate.getCause() == candidate) {
+				break;
+			}
+		}
+		return null;
+	}
+
+}
