@@ -148,7 +148,8 @@ public final class CxoneAutoConfiguration {
 		return WebClient.builder()
 			.clientConnector(connector)
 			.codecs(CxoneAutoConfiguration::withoutRequestDetails)
-			.filter(new CxoneConnectionFilter(new ConnectionFailures(settings)))
+			.filter(new CxoneConnectionFilter(new ConnectionFailures(settings,
+					"cxone.token-uri (CXONE_TOKEN_URI) or cxone.issuer (CXONE_ISSUER)")))
 			.build();
 	}
 
@@ -216,7 +217,7 @@ public final class CxoneAutoConfiguration {
 		builder.filter((discovered != null) ? new CxoneAuthorizationFilter(tokenManager, discovered::apiEndpoint)
 				: new CxoneAuthorizationFilter(tokenManager, baseUrl));
 		// Innermost, so that every attempt's failure to get an answer is typed before the retry judges it.
-		builder.filter(new CxoneConnectionFilter(new ConnectionFailures(settings)));
+		builder.filter(new CxoneConnectionFilter(new ConnectionFailures(settings, "cxone.base-url (CXONE_BASE_URL)")));
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return new CxoneWebClient(builder.build());
 	}

@@ -42,7 +42,7 @@ public final class CxoneSanitizingAutoConfiguration {
 	 * of the encodings that {@link SecretForms} finds, as messages are redacted.
 	 */
 	static boolean containsCxoneSecret(PropertyResolver environment, String value) {
-		for (String property : List.of("cxone.client-secret", "cxone.access-key-secret")) {
+		for (String property : List.of("cxone.client-secret", "cxone.access-key-secret", "cxone.http.proxy.password")) {
 			String secret;
 			try {
 				secret = environment.getProperty(property);
@@ -61,11 +61,13 @@ public final class CxoneSanitizingAutoConfiguration {
 	/**
 	 * Return whether a key names a secret of the starter's, in any form relaxed binding
 	 * accepts: {@code cxone.client-secret}, {@code cxone.accessKeySecret},
-	 * {@code CXONE_ACCESS_KEY_SECRET}, and the same under any {@code cxone.*} prefix.
+	 * {@code CXONE_ACCESS_KEY_SECRET}, {@code cxone.http.proxy.password}, and the same under
+	 * any {@code cxone.*} prefix.
 	 */
 	static boolean isCxoneSecret(String key) {
 		String bare = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
-		return bare.startsWith("cxone") && (bare.endsWith("clientsecret") || bare.endsWith("accesskeysecret"));
+		return bare.startsWith("cxone") && (bare.endsWith("clientsecret") || bare.endsWith("accesskeysecret")
+				|| bare.endsWith("proxypassword"));
 	}
 
 }

@@ -39,12 +39,17 @@ public class ConnectionFailures {
 
 	private final CxoneHttpSettings settings;
 
+	private final String urlProperty;
+
 	/**
 	 * Create a new instance.
 	 * @param settings the settings the connections were made with
+	 * @param urlProperty the property that sets the URLs requested, for messages, like
+	 * {@code cxone.base-url (CXONE_BASE_URL)}
 	 */
-	public ConnectionFailures(CxoneHttpSettings settings) {
+	public ConnectionFailures(CxoneHttpSettings settings, String urlProperty) {
 		this.settings = settings;
+		this.urlProperty = urlProperty;
 	}
 
 	/**
@@ -87,7 +92,7 @@ public class ConnectionFailures {
 			String what = proxied ? "The host name of the proxy " + this.settings.proxy().describe()
 					+ " could not be resolved (" + root + "), on the way to " + target + ". Check cxone.http.proxy.host."
 					: "The host name " + uri.getHost() + " could not be resolved (" + root + "), connecting " + route
-							+ ". Check the URL's host; if names outside this network resolve only through a proxy, "
+							+ ". Check " + this.urlProperty + "; if names outside this network resolve only through a proxy, "
 							+ PROXY_FIX + ".";
 			return new CxoneConnectionException(what, uri, proxy, Kind.UNKNOWN_HOST, true, 1, failure);
 		}
@@ -95,8 +100,8 @@ public class ConnectionFailures {
 			String what = proxied ? "The proxy " + this.settings.proxy().describe()
 					+ " could not be connected to on the way to " + target + " (" + root
 					+ "). Check cxone.http.proxy.host and cxone.http.proxy.port, and that the proxy is running."
-					: "The connection to " + target + " " + route + " failed (" + root + "). Check the URL's host and "
-							+ "port; if this network reaches the internet only through an HTTP proxy, " + PROXY_FIX + ".";
+					: "The connection to " + target + " " + route + " failed (" + root + "). Check " + this.urlProperty
+							+ "; if this network reaches the internet only through an HTTP proxy, " + PROXY_FIX + ".";
 			return new CxoneConnectionException(what, uri, proxy, Kind.CONNECTION_FAILED, true, 1, failure);
 		}
 		if (find(failure, ReadTimeoutException.class) != null || find(failure, TimeoutException.class) != null) {
@@ -154,7 +159,8 @@ public class ConnectionFailures {
 		return new CxoneConnectionException(answered + (refusedHost
 				? "Ask for HTTPS (CONNECT) to " + target + " to be allowed through the proxy, or add the host to "
 						+ "cxone.http.proxy.non-proxy-hosts if it is reached directly."
-				: "The proxy could not reach " + target + ": check the URL's host, and the proxy's status."), uri, proxy,
+				: "The proxy could not reach " + target + ": check " + this.urlProperty + ", and the proxy's status."),
+				uri, proxy,
 				Kind.PROXY_REFUSED, !refusedHost, 1, refusal);
 	}
 
@@ -175,8 +181,8 @@ public class ConnectionFailures {
 		CertificateException certificate = find(tls, CertificateException.class);
 		if (certificate != null && String.valueOf(certificate.getMessage()).startsWith("No ")) {
 			return new CxoneTlsException(handshake + "the certificate it presented is not issued for " + uri.getHost()
-					+ " (" + root + "). Check that the URL names the host the certificate is for (cxone.base-url, "
-					+ "cxone.token-uri, cxone.issuer); a TLS-inspecting proxy must issue its certificates for the host "
+					+ " (" + root + "). Check that " + this.urlProperty + " names the host the certificate is "
+					+ "for; a TLS-inspecting proxy must issue its certificates for the host "
 					+ "asked for. cxone.http.ssl.bundle (CXONE_HTTP_SSL_BUNDLE) sets which CAs are trusted, not which "
 					+ "names.", uri, proxy, Problem.HOST_NAME_MISMATCH, 1, tls);
 		}

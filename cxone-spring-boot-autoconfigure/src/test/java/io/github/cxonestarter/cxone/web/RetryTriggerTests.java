@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.cxonestarter.cxone.CxoneApiException;
+import io.github.cxonestarter.cxone.CxoneConnectionException;
 import io.github.cxonestarter.cxone.CxoneTestContexts;
 import io.github.cxonestarter.cxone.CxoneWebClient;
 import io.github.cxonestarter.cxone.test.EmbeddedCxone;
@@ -150,10 +151,17 @@ class RetryTriggerTests {
 		runner().run((context) -> {
 			this.cxone.enqueueApiFaults(ECHO, 2, InjectedFault.closeWithoutResponse());
 			CxoneWebClient client = context.getBean(CxoneWebClient.class);
-			assertThatExceptionOfType(WebClientRequestException.class)
+			// Typed, with the reason it was not retried; the transport's own exception is its cause.
+			assertThatExceptionOfType(CxoneConnectionException.class)
 				.isThrownBy(() -> client.post().uri(ECHO).contentType(MediaType.APPLICATION_JSON).bodyValue("{\"a\":1}")
 					.retrieve().toBodilessEntity().block(TIMEOUT))
-				.withCauseInstanceOf(PrematureCloseException.class);
+				.satisfies((ex) -> {
+					assertThat(ex.getKind()).isEqualTo(CxoneConnectionException.Kind.CONNECTION_CLOSED);
+					assertThat(ex.getAttempts()).isEqualTo(1);
+				})
+				.withMessageContaining("not retried, because POST is not idempotent")
+				.withCauseInstanceOf(WebClientRequestException.class)
+				.withRootCauseInstanceOf(PrematureCloseException.class);
 			// The server read the whole request before the connection closed: CXone may have acted on it.
 			assertThat(this.cxone.apiRequests()).singleElement().satisfies((request) -> {
 				assertThat(request.body()).isEqualTo("{\"a\":1}");
@@ -175,13 +183,15 @@ class RetryTriggerTests {
 	void whenEveryAttemptTimesOutThenTheErrorCountsTheAttemptsAndSaysTimeout() {
 		runner().withPropertyValues("cxone.http.response-timeout=500ms", "cxone.retry.max-attempts=2").run((context) -> {
 			this.cxone.enqueueApiFaults(WHOAMI, 2, InjectedFault.noResponse());
-			assertThatExceptionOfType(CxoneApiException.class)
+			assertThatExceptionOfType(CxoneConnectionException.class)
 				.isThrownBy(() -> whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT))
 				.satisfies((ex) -> {
 					assertThat(ex.getStatus()).isZero();
 					assertThat(ex.getAttempts()).isEqualTo(2);
+					assertThat(ex.getKind()).isEqualTo(CxoneConnectionException.Kind.RESPONSE_TIMEOUT);
 				})
-				.withMessageContaining("after 2 attempts (timeout: ");
+				.withMessageContaining("after 2 attempts.")
+				.withMessageContaining("sent no answer within cxone.http.response-timeout (500 ms)");
 			assertThat(this.cxone.apiRequests()).hasSize(2);
 		});
 	}
