@@ -1,15 +1,17 @@
 package io.github.cxonestarter.cxone.autoconfigure;
 
-import java.util.List;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.cxonestarter.cxone.CxoneTestContexts;
 import io.github.cxonestarter.cxone.CxoneWebClient;
 import io.github.cxonestarter.cxone.CxoneWebClientCustomizer;
+import io.github.cxonestarter.cxone.http.CxoneHttpSettings;
 import io.github.cxonestarter.cxone.test.EmbeddedCxone;
 import io.github.cxonestarter.cxone.token.CxoneTokenManager;
 import org.junit.jupiter.api.Test;
@@ -331,14 +333,76 @@ class CxoneAutoConfigurationTests {
 		assertThat(properties.toString()).doesNotContain(SECRET);
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "cxone.http.proxy.host=http://proxy.corp.example:3128|cxone.http.proxy.port=3128",
+			"cxone.http.proxy.host=proxy.corp.example:3128|cxone.http.proxy.port=3128",
+			"cxone.http.proxy.host=proxy.corp.example", "cxone.http.proxy.host=proxy|cxone.http.proxy.port=70000",
+			"cxone.http.proxy.port=3128",
+			"cxone.http.proxy.host=proxy|cxone.http.proxy.port=3128|cxone.http.proxy.username=me",
+			"cxone.http.proxy.host=proxy|cxone.http.proxy.port=3128|cxone.http.proxy.password=" + SECRET })
+	void whenTheProxyPropertiesAreIncompleteOrMalformedThenStartupFailsNamingThem(String properties) {
+		String[] values = properties.split("\\|");
+		this.contextRunner.withPropertyValues(this.credentials).withPropertyValues(values).run((context) -> {
+			String description = analyze(context.getStartupFailure()).getDescription();
+			assertThat(description).containsAnyOf("CXONE_HTTP_PROXY_HOST", "CXONE_HTTP_PROXY_PORT",
+					"CXONE_HTTP_PROXY_USERNAME", "CXONE_HTTP_PROXY_PASSWORD").doesNotContain(SECRET);
+		});
+	}
+
+	@Test
+	void whenTheProxyPropertiesAreCompleteThenTheyOverrideTheJvmsAndTheSettingsNameNoPassword() {
+		this.contextRunner.withPropertyValues(this.credentials)
+			.withPropertyValues("cxone.http.proxy.host=proxy.corp.example", "cxone.http.proxy.port=3128",
+					"cxone.http.proxy.username=me", "cxone.http.proxy.password=" + SECRET,
+					"cxone.http.proxy.non-proxy-hosts=*.corp.example,localhost")
+			.run((context) -> {
+				CxoneHttpSettings settings = context.getBean("cxoneHttpSettings", CxoneHttpSettings.class);
+				assertThat(settings.proxy().describe()).isEqualTo("proxy.corp.example:3128 (cxone.http.proxy.*)");
+				assertThat(settings.proxied("acme.api.nice.incontact.com")).isTrue();
+				assertThat(settings.proxied("crm.corp.example")).isFalse();
+				assertThat(settings.proxied("LOCALHOST")).isFalse();
+				assertThat(settings.toString()).doesNotContain(SECRET);
+				assertThat(context.getBean(CxoneProperties.class).getHttp().getProxy().toString()).doesNotContain(SECRET);
+			});
+	}
+
+	@Test
+	void whenTheJvmsProxyPortIsNotANumberThenStartupFailsNamingTheSystemProperty() {
+		Properties jvm = new Properties();
+		jvm.setProperty("https.proxyHost", "proxy.corp.example");
+		jvm.setProperty("https.proxyPort", "31 28");
+		assertThatExceptionOfType(InvalidCxonePropertiesException.class)
+			.isThrownBy(() -> CxoneHttpSettingsFactory.create(new CxoneProperties().getHttp(), jvm, null))
+			.withMessageContaining("https.proxyPort is '31 28'")
+			.withMessageContaining("cxone.http.proxy.host");
+		jvm.setProperty("https.proxyPort", "3128");
+		CxoneHttpSettings settings = CxoneHttpSettingsFactory.create(new CxoneProperties().getHttp(), jvm, null);
+		assertThat(settings.proxy().describe()).isEqualTo("proxy.corp.example:3128 (the JVM's https.proxyHost)");
+		// The JVM's default http.nonProxyHosts: loopback is reached directly.
+		assertThat(settings.proxied("127.0.0.1")).isFalse();
+		assertThat(settings.proxied("[::1]")).isFalse();
+		assertThat(settings.proxied("acme.api.nice.incontact.com")).isTrue();
+	}
+
+	@Test
+	void whenAnSslBundleIsNamedButTheApplicationHasNoneThenStartupFailsSayingHowToDefineIt() {
+		this.contextRunner.withPropertyValues(this.credentials)
+			.withPropertyValues("cxone.http.ssl.bundle=corporate")
+			.run((context) -> assertThat(analyze(context.getStartupFailure()).getDescription()).contains(
+					"cxone.http.ssl.bundle (CXONE_HTTP_SSL_BUNDLE) is 'corporate'",
+					"spring.ssl.bundle.pem.corporate.truststore.certificate"));
+	}
+
 	@Test
 	void whenActuatorShowsValuesThenEveryFormOfTheStartersSecretKeysIsMaskedAndNothingElse() {
 		assertThat(List.of("cxone.client-secret", "cxone.access-key-secret", "cxone.clientSecret",
 				"cxone.accessKeySecret", "CXONE_CLIENT_SECRET", "CXONE_ACCESS_KEY_SECRET",
-				"cxone.tenants.east.client-secret", "CXONE_TENANTS_EAST_ACCESS_KEY_SECRET"))
+				"cxone.tenants.east.client-secret", "CXONE_TENANTS_EAST_ACCESS_KEY_SECRET", "cxone.http.proxy.password",
+				"CXONE_HTTP_PROXY_PASSWORD"))
 			.allMatch(CxoneSanitizingAutoConfiguration::isCxoneSecret);
 		assertThat(List.of("cxone.client-id", "cxone.access-key-id", "cxone.token-uri",
-				"spring.security.oauth2.client.registration.app.client-secret", "CLIENT_SECRET"))
+				"spring.security.oauth2.client.registration.app.client-secret", "CLIENT_SECRET",
+				"cxone.http.proxy.username", "https.proxyPassword"))
 			.noneMatch(CxoneSanitizingAutoConfiguration::isCxoneSecret);
 	}
 

@@ -62,6 +62,23 @@ class ActuatorSecretsTests {
 	}
 
 	@Test
+	void whenAProxyPasswordIsSetThenConfigpropsAndEnvShowItNowhere(EmbeddedCxone cxone) {
+		cxone.registerClient(CLIENT, SECRET);
+		String password = "proxy+Pass/w0rd==73ab";
+		try (ConfigurableApplicationContext app = start(cxone, "--cxone.client-id=" + CLIENT,
+				"--cxone.client-secret=" + SECRET, "--cxone.http.proxy.host=proxy.corp.example",
+				"--cxone.http.proxy.port=3128", "--cxone.http.proxy.username=corp-user",
+				"--vault.proxy.password=" + password, "--cxone.http.proxy.password=${vault.proxy.password}")) {
+			assertThat(app.getEnvironment().getProperty("cxone.http.proxy.password")).isEqualTo(password);
+			WebClient http = CxoneTestContexts.localClient(baseUrl(app));
+			assertThat(body(http, "/actuator/configprops")).contains("proxy.corp.example", "corp-user")
+				.doesNotContain(password);
+			assertThat(body(http, "/actuator/env")).contains("proxy.corp.example").doesNotContain(password);
+			assertThat(body(http, "/actuator/env/vault.proxy.password")).doesNotContain(password);
+		}
+	}
+
+	@Test
 	void whenTheApplicationShowsItsOwnValuesThenTheyAreStillShown(EmbeddedCxone cxone) {
 		cxone.registerClient(CLIENT, SECRET);
 		try (ConfigurableApplicationContext app = start(cxone, "--cxone.client-id=" + CLIENT,

@@ -26,7 +26,7 @@ import org.springframework.context.annotation.Import;
  * }
  * </pre>
  * With {@code https = true} the server serves HTTPS with a certificate it makes at
- * start-up, and the application trusts it through an SSL bundle named
+ * start-up, and the application trusts it through an SSL bundle (registered with Boot's SSL bundle registry) named
  * {@value EmbeddedCxoneTestConfiguration#SSL_BUNDLE} ({@code cxone.http.ssl.bundle}), so
  * that the test runs the whole TLS path.
  *

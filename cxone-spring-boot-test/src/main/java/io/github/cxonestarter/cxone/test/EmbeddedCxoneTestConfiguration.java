@@ -1,5 +1,6 @@
 package io.github.cxonestarter.cxone.test;
 
+import org.springframework.boot.autoconfigure.ssl.SslBundleRegistrar;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -32,10 +33,18 @@ public class EmbeddedCxoneTestConfiguration {
 			registry.add("cxone.client-id", () -> EmbeddedCxone.CLIENT_ID);
 			registry.add("cxone.client-secret", () -> EmbeddedCxone.CLIENT_SECRET);
 			if (embeddedCxone.isHttps()) {
-				// The way an application trusts a corporate CA: a PEM truststore, named by cxone.http.ssl.bundle.
-				registry.add("spring.ssl.bundle.pem." + SSL_BUNDLE + ".truststore.certificate",
-						embeddedCxone::certificatePem);
 				registry.add("cxone.http.ssl.bundle", () -> SSL_BUNDLE);
+			}
+		};
+	}
+
+	@Bean
+	SslBundleRegistrar embeddedCxoneSslBundle(EmbeddedCxone embeddedCxone) {
+		// A registrar, not spring.ssl.bundle.* properties: a web server's SSL customizer may read
+		// those before any DynamicPropertyRegistrar has run.
+		return (registry) -> {
+			if (embeddedCxone.isHttps()) {
+				registry.registerBundle(SSL_BUNDLE, embeddedCxone.sslBundle());
 			}
 		};
 	}
