@@ -3,9 +3,12 @@ package io.github.cxonestarter.cxone.http;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import io.github.cxonestarter.cxone.CxoneConnectionException;
@@ -125,6 +128,48 @@ class ConnectionErrorsTests {
 						assertThat(ex.getAttempts()).isEqualTo(2);
 					})
 					.withMessageContaining("refused to open a tunnel to 127.0.0.1:" + closed + ": it answered 502"));
+		}
+	}
+
+	@Test
+	void whenConnectingToTheApiHostTimesOutThenTheTypedErrorNamesItsHostAndPortAndHowToSetAProxy() throws IOException {
+		// A listener whose accept queue is full: the kernel drops further SYNs, so a connect
+		// times out on loopback as it does against a firewall that drops packets.
+		try (ServerSocket blackHole = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			List<Socket> queued = new ArrayList<>();
+			try {
+				boolean full = false;
+				for (int i = 0; i < 10 && !full; i++) {
+					Socket socket = new Socket();
+					try {
+						socket.connect(blackHole.getLocalSocketAddress(), 300);
+						queued.add(socket);
+					}
+					catch (SocketTimeoutException ex) {
+						socket.close();
+						full = true;
+					}
+				}
+				assertThat(full).as("the accept queue filled up").isTrue();
+				CxoneTestContexts.runner(this.cxone)
+					.withPropertyValues("cxone.base-url=http://127.0.0.1:" + blackHole.getLocalPort(),
+							"cxone.http.connect-timeout=300ms", "cxone.retry.enabled=false")
+					.run((context) -> assertThatExceptionOfType(CxoneConnectionException.class)
+						.isThrownBy(() -> whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT))
+						.satisfies((ex) -> {
+							assertThat(ex.getKind()).isEqualTo(Kind.CONNECT_TIMEOUT);
+							assertThat(ex.getPort()).isEqualTo(blackHole.getLocalPort());
+							assertThat(ex.isThroughProxy()).isFalse();
+						})
+						.withMessageContaining("Connecting to 127.0.0.1:" + blackHole.getLocalPort()
+								+ " directly (no proxy is configured) timed out after cxone.http.connect-timeout (300 ms)")
+						.withMessageContaining("cxone.http.proxy.host"));
+			}
+			finally {
+				for (Socket socket : queued) {
+					socket.close();
+				}
+			}
 		}
 	}
 
