@@ -99,6 +99,17 @@ public class CxoneConnectionException extends CxoneApiException {
 	}
 
 	/**
+	 * Return whether the request may have reached the server: the connection was made
+	 * and then broke, or the answer did not come in time. A connection that could not be
+	 * made (refused, timed out, a name that does not resolve, a proxy that refused the
+	 * tunnel, a failed TLS handshake) sent nothing.
+	 * @return whether the server may have received the request
+	 */
+	public boolean mayHaveBeenSent() {
+		return this.kind == Kind.RESPONSE_TIMEOUT || this.kind == Kind.CONNECTION_CLOSED;
+	}
+
+	/**
 	 * Return the same failure, worded for a call that made the given attempts.
 	 * @param message the new message
 	 * @param attempts the attempts made

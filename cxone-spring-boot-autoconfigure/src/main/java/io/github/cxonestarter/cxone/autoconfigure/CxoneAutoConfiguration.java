@@ -124,6 +124,13 @@ public final class CxoneAutoConfiguration {
 	}
 
 	@Bean(defaultCandidate = false)
+	@ConditionalOnMissingBean(name = "cxoneConnectionFailures")
+	ConnectionFailures cxoneConnectionFailures(CxoneProperties properties,
+			@Qualifier("cxoneHttpSettings") CxoneHttpSettings settings) {
+		return new ConnectionFailures(settings, properties.getHttp().getProxy().getRefusalBackoff());
+	}
+
+	@Bean(defaultCandidate = false)
 	@ConditionalOnMissingBean(name = "cxoneClientHttpConnector")
 	ClientHttpConnector cxoneClientHttpConnector(@Qualifier("cxoneHttpSettings") CxoneHttpSettings settings,
 			@Qualifier("cxoneConnectionProvider") ConnectionProvider connectionProvider) {
@@ -141,15 +148,14 @@ public final class CxoneAutoConfiguration {
 	@Bean(defaultCandidate = false)
 	@ConditionalOnMissingBean(name = "cxoneTokenWebClient")
 	WebClient cxoneTokenWebClient(@Qualifier("cxoneClientHttpConnector") ClientHttpConnector connector,
-			@Qualifier("cxoneHttpSettings") CxoneHttpSettings settings) {
+			@Qualifier("cxoneConnectionFailures") ConnectionFailures failures) {
 		// A builder of the starter's own, not Boot's: the application's WebClientCustomizers,
 		// filters and spring.http.codecs.log-request-details must never see the client secret,
 		// the access key secret or a token.
 		return WebClient.builder()
 			.clientConnector(connector)
 			.codecs(CxoneAutoConfiguration::withoutRequestDetails)
-			.filter(new CxoneConnectionFilter(new ConnectionFailures(settings,
-					"cxone.token-uri (CXONE_TOKEN_URI) or cxone.issuer (CXONE_ISSUER)")))
+			.filter(new CxoneConnectionFilter(failures, "cxone.token-uri (CXONE_TOKEN_URI) or cxone.issuer (CXONE_ISSUER)"))
 			.build();
 	}
 
@@ -193,7 +199,7 @@ public final class CxoneAutoConfiguration {
 	@ConditionalOnMissingBean
 	CxoneWebClient cxoneWebClient(CxoneProperties properties, CxoneEndpoints endpoints, CxoneTokenManager tokenManager,
 			@Qualifier("cxoneClientHttpConnector") ClientHttpConnector connector,
-			@Qualifier("cxoneHttpSettings") CxoneHttpSettings settings,
+			@Qualifier("cxoneConnectionFailures") ConnectionFailures failures,
 			@Qualifier("cxoneRetry") ObjectProvider<Retry> retry, ObjectProvider<ApiEndpointFilter> apiEndpoint,
 			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<CxoneWebClientCustomizer> customizers) {
 		URI baseUrl = (endpoints.baseUrl() != null) ? endpoints.baseUrl() : ApiEndpointFilter.PLACEHOLDER;
@@ -217,7 +223,7 @@ public final class CxoneAutoConfiguration {
 		builder.filter((discovered != null) ? new CxoneAuthorizationFilter(tokenManager, discovered::apiEndpoint)
 				: new CxoneAuthorizationFilter(tokenManager, baseUrl));
 		// Innermost, so that every attempt's failure to get an answer is typed before the retry judges it.
-		builder.filter(new CxoneConnectionFilter(new ConnectionFailures(settings, "cxone.base-url (CXONE_BASE_URL)")));
+		builder.filter(new CxoneConnectionFilter(failures, "cxone.base-url (CXONE_BASE_URL)"));
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return new CxoneWebClient(builder.build());
 	}

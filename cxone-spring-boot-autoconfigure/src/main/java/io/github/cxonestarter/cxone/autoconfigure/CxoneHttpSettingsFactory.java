@@ -43,7 +43,7 @@ public final class CxoneHttpSettingsFactory {
 		}
 		else {
 			try {
-				resolved = CxoneProxy.fromSystemProperties(systemProperties);
+				resolved = CxoneProxy.fromSystemProperties(systemProperties, proxy.getNonProxyHosts());
 			}
 			catch (IllegalArgumentException ex) {
 				throw new InvalidCxonePropertiesException(List.of(), List.of(ex.getMessage()));

@@ -445,11 +445,26 @@ public class CxoneProperties {
 		private String password;
 
 		/**
-		 * Hosts reached directly, not through the proxy, in the syntax of the JVM's
-		 * http.nonProxyHosts: a host name or address, or a pattern that starts or ends
-		 * with '*', like *.corp.example.
+		 * Hosts reached directly, not through the proxy (this one, or the JVM's), in the
+		 * syntax of the JVM's http.nonProxyHosts: a host name or address, or a pattern that
+		 * starts or ends with '*', like *.corp.example. Loopback is always reached directly.
 		 */
 		private List<String> nonProxyHosts = new ArrayList<>();
+
+		/**
+		 * How long nothing is sent through the proxy after it refused the credentials
+		 * (407), so that a wrong password does not lock the account out; doubles with each
+		 * further refusal, up to 64 times.
+		 */
+		private Duration refusalBackoff = Duration.ofSeconds(60);
+
+		public Duration getRefusalBackoff() {
+			return this.refusalBackoff;
+		}
+
+		public void setRefusalBackoff(Duration refusalBackoff) {
+			this.refusalBackoff = refusalBackoff;
+		}
 
 		public String getHost() {
 			return this.host;
@@ -560,8 +575,9 @@ public class CxoneProperties {
 		private Duration maxRetryAfter = Duration.ofSeconds(60);
 
 		/**
-		 * Whether non-idempotent calls (POST, PATCH) are retried after 502, 503, 504,
-		 * connection failures and timeouts too. 429 is retried for every method.
+		 * Whether non-idempotent calls (POST, PATCH) are retried after 502, 503, 504, broken
+		 * connections and response timeouts too. 429, and a connection that could not be
+		 * made, are retried for every method.
 		 */
 		private boolean retryNonIdempotent;
 

@@ -23,7 +23,8 @@ import org.springframework.util.StringUtils;
  */
 public class CxonePropertiesValidator {
 
-	private static final Pattern PROXY_HOST = Pattern.compile("[A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+\\]|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+	private static final Pattern HOST_NAME = Pattern
+		.compile("[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*");
 
 	private static final Pattern DNS_LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
 
@@ -154,19 +155,15 @@ public class CxonePropertiesValidator {
 		}
 		boolean clientId = StringUtils.hasText(properties.getClientId());
 		boolean clientSecret = StringUtils.hasText(properties.getClientSecret());
-		if (clientId != clientSecret) {
-			String set = clientId ? "cxone.client-id" : "cxone.client-secret";
-			String unset = clientId ? "cxone.client-secret" : "cxone.client-id";
-			problem(set, "is set but " + unset + " (" + environmentVariable(unset) + ") is not. In access-key mode, "
-					+ "set both to use the password grant of an application registered with NICE, or neither to log "
-					+ "in with the access key alone");
-		}
+		bothOrNeither("cxone.client-id", clientId, "cxone.client-secret", clientSecret, ". In access-key mode, set both "
+				+ "to use the password grant of an application registered with NICE, or neither to log in with the "
+				+ "access key alone");
 		return (clientId || clientSecret) ? CxoneEndpoints.Flow.PASSWORD_GRANT : CxoneEndpoints.Flow.ACCESS_KEY_LOGIN;
 	}
 
 	private void checkProxy(CxoneProperties.Proxy proxy) {
 		boolean host = StringUtils.hasText(proxy.getHost());
-		if (host && !PROXY_HOST.matcher(proxy.getHost().strip()).matches()) {
+		if (host && !isHostOrAddress(proxy.getHost().strip())) {
 			problem("cxone.http.proxy.host", "is '" + proxy.getHost() + "', which is not a host name or IP address; "
 					+ "give the host alone, like proxy.corp.example, and the port in cxone.http.proxy.port");
 		}
@@ -177,16 +174,44 @@ public class CxonePropertiesValidator {
 			problem("cxone.http.proxy.port", "is " + proxy.getPort() + "; it must be a port number, like 3128");
 		}
 		if (!host && (proxy.getPort() != null || StringUtils.hasText(proxy.getUsername()))) {
-			problem("cxone.http.proxy.host", "is not set, but other cxone.http.proxy.* properties are; set the "
-					+ "proxy's host, like proxy.corp.example");
+			problem("cxone.http.proxy.host", "is not set, but cxone.http.proxy.port or the proxy's credentials are; "
+					+ "set the proxy's host, like proxy.corp.example");
 		}
-		boolean username = StringUtils.hasText(proxy.getUsername());
-		boolean password = StringUtils.hasLength(proxy.getPassword());
-		if (username != password) {
-			String set = username ? "cxone.http.proxy.username" : "cxone.http.proxy.password";
-			String unset = username ? "cxone.http.proxy.password" : "cxone.http.proxy.username";
-			problem(set, "is set but " + unset + " (" + environmentVariable(unset) + ") is not; the proxy's Basic "
-					+ "authentication needs both");
+		requirePositive("cxone.http.proxy.refusal-backoff", proxy.getRefusalBackoff());
+		bothOrNeither("cxone.http.proxy.username", StringUtils.hasText(proxy.getUsername()), "cxone.http.proxy.password",
+				StringUtils.hasLength(proxy.getPassword()), "; the proxy's Basic authentication needs both");
+	}
+
+	/**
+	 * Return whether a proxy host is a host name, an IPv4 address or an IPv6 literal
+	 * (bracketed or not), and nothing more: no scheme, port, path or user information.
+	 */
+	private static boolean isHostOrAddress(String host) {
+		if (HOST_NAME.matcher(host).matches()) {
+			return true;
+		}
+		String bare = (host.startsWith("[") && host.endsWith("]")) ? host.substring(1, host.length() - 1) : host;
+		if (bare.indexOf(':') < 0) {
+			return false;
+		}
+		try {
+			// java.net.URI checks an IPv6 literal's grammar, and looks nothing up.
+			return new URI("http://[" + bare + "]/").getHost() != null;
+		}
+		catch (URISyntaxException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * Report one of two properties that go together set without the other; a value is
+	 * never repeated, as one of them may be a secret.
+	 */
+	private void bothOrNeither(String first, boolean firstSet, String second, boolean secondSet, String why) {
+		if (firstSet != secondSet) {
+			String set = firstSet ? first : second;
+			String unset = firstSet ? second : first;
+			problem(set, "is set but " + unset + " (" + environmentVariable(unset) + ") is not" + why);
 		}
 	}
 

@@ -26,6 +26,13 @@ import org.springframework.core.env.PropertyResolver;
 @ConditionalOnClass(SanitizingFunction.class)
 public final class CxoneSanitizingAutoConfiguration {
 
+	/**
+	 * The secrets the starter sends: its own, and the JVM's proxy passwords, which it
+	 * uses when cxone.http.proxy.* names no proxy.
+	 */
+	private static final List<String> SECRETS = List.of("cxone.client-secret", "cxone.access-key-secret",
+			"cxone.http.proxy.password", "https.proxyPassword", "http.proxyPassword");
+
 	@Bean
 	@ConditionalOnMissingBean(name = "cxoneSecretsSanitizingFunction")
 	SanitizingFunction cxoneSecretsSanitizingFunction(Environment environment) {
@@ -42,7 +49,7 @@ public final class CxoneSanitizingAutoConfiguration {
 	 * of the encodings that {@link SecretForms} finds, as messages are redacted.
 	 */
 	static boolean containsCxoneSecret(PropertyResolver environment, String value) {
-		for (String property : List.of("cxone.client-secret", "cxone.access-key-secret", "cxone.http.proxy.password")) {
+		for (String property : SECRETS) {
 			String secret;
 			try {
 				secret = environment.getProperty(property);
@@ -62,12 +69,13 @@ public final class CxoneSanitizingAutoConfiguration {
 	 * Return whether a key names a secret of the starter's, in any form relaxed binding
 	 * accepts: {@code cxone.client-secret}, {@code cxone.accessKeySecret},
 	 * {@code CXONE_ACCESS_KEY_SECRET}, {@code cxone.http.proxy.password}, and the same under
-	 * any {@code cxone.*} prefix.
+	 * any {@code cxone.*} prefix; and the JVM's {@code https.proxyPassword} and
+	 * {@code http.proxyPassword}, which the starter sends to a proxy the JVM names.
 	 */
 	static boolean isCxoneSecret(String key) {
 		String bare = key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
-		return bare.startsWith("cxone") && (bare.endsWith("clientsecret") || bare.endsWith("accesskeysecret")
-				|| bare.endsWith("proxypassword"));
+		return (bare.startsWith("cxone") && (bare.endsWith("clientsecret") || bare.endsWith("accesskeysecret")
+				|| bare.endsWith("proxypassword"))) || bare.equals("httpsproxypassword") || bare.equals("httpproxypassword");
 	}
 
 }

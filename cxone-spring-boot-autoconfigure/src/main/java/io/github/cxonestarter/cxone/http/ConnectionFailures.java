@@ -4,10 +4,11 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.security.cert.CertPathBuilderException;
-import java.security.cert.CertPathValidatorException;
+import java.nio.channels.UnresolvedAddressException;
 import java.security.cert.CertificateException;
+import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,6 +28,11 @@ import io.netty.handler.timeout.ReadTimeoutException;
  * (or a {@link CxoneTlsException}) whose message names the host and port that were
  * tried, whether a proxy was on the way, and the fix. It takes any {@link Throwable} and
  * a URL, so that every client (reactive or blocking) words the same failure the same way.
+ * <p>
+ * It also remembers a proxy's refusal of the credentials (407): until a growing wait has
+ * passed, {@link #refusedEarlier(URI)} fails every request to a proxied host at once,
+ * so that a wrong password is not sent again on every call and the proxy does not lock
+ * the account out.
  *
  * @since 0.1.0
  */
@@ -34,22 +40,46 @@ public class ConnectionFailures {
 
 	private static final Pattern PROXY_STATUS = Pattern.compile("status: (\\d{3})\\s*(.*)$");
 
+	private static final Pattern PROXY_ADDRESS = Pattern.compile("^\\w+, \\w+, (\\S+) => ");
+
+	private static final int MAX_REFUSAL_BACKOFF_FACTOR = 64;
+
 	private static final String PROXY_FIX = "set cxone.http.proxy.host and cxone.http.proxy.port "
 			+ "(CXONE_HTTP_PROXY_HOST, CXONE_HTTP_PROXY_PORT), or the JVM's https.proxyHost and https.proxyPort";
 
 	private final CxoneHttpSettings settings;
 
-	private final String urlProperty;
+	private final Duration refusalBackoff;
+
+	private final AtomicReference<Refusal> refusal = new AtomicReference<>();
 
 	/**
 	 * Create a new instance.
-	 * @param settings the settings the connections were made with
-	 * @param urlProperty the property that sets the URLs requested, for messages, like
-	 * {@code cxone.base-url (CXONE_BASE_URL)}
+	 * @param settings the settings the connections are made with
+	 * @param refusalBackoff how long nothing is sent through a proxy after it refused the
+	 * credentials; doubled with each further refusal
 	 */
-	public ConnectionFailures(CxoneHttpSettings settings, String urlProperty) {
+	public ConnectionFailures(CxoneHttpSettings settings, Duration refusalBackoff) {
 		this.settings = settings;
-		this.urlProperty = urlProperty;
+		this.refusalBackoff = refusalBackoff;
+	}
+
+	/**
+	 * Return the error to fail a request with at once, because the proxy it would go
+	 * through refused the credentials a moment ago, or {@code null} to send it.
+	 * @param uri the URL to request
+	 * @return the error, or {@code null}
+	 */
+	public CxoneConnectionException refusedEarlier(URI uri) {
+		Refusal last = this.refusal.get();
+		if (last == null || System.nanoTime() - last.at() >= last.backoff().toNanos()
+				|| !this.settings.proxied(uri.getHost())) {
+			return null;
+		}
+		return new CxoneConnectionException("Not sent through the proxy " + proxyName() + ": " + last.reason()
+				+ " The starter sends nothing through it for " + last.backoff().toMillis() + " ms after a refusal "
+				+ "(cxone.http.proxy.refusal-backoff, doubled with each further one), so that the proxy does not "
+				+ "lock the account out.", uri, proxyAddress(null), Kind.PROXY_REFUSED, false, 1, null);
 	}
 
 	/**
@@ -57,30 +87,31 @@ public class ConnectionFailures {
 	 * {@code null} when the failure is not the transport's.
 	 * @param failure the failure, as the HTTP client raised it
 	 * @param uri the URL that was requested
+	 * @param urlProperty the property that sets that URL, for messages, like
+	 * {@code cxone.base-url (CXONE_BASE_URL)}
 	 * @return the error, or {@code null}
 	 */
-	public CxoneConnectionException classify(Throwable failure, URI uri) {
-		for (Throwable candidate = failure; candidate != null; candidate = candidate.getCause()) {
-			if (candidate instanceof CxoneConnectionException connection) {
-				return connection;
-			}
+	public CxoneConnectionException classify(Throwable failure, URI uri, String urlProperty) {
+		CxoneConnectionException typed = find(failure, CxoneConnectionException.class);
+		if (typed != null) {
+			return typed;
 		}
 		String target = uri.getHost() + ":" + CxoneConnectionException.port(uri);
 		boolean proxied = this.settings.proxied(uri.getHost());
-		String proxy = proxied ? this.settings.proxy().getHost() + ":" + this.settings.proxy().getPort() : null;
 		String route = route(uri.getHost());
 		String root = CxoneFailures.rootCause(failure);
 		ProxyConnectException proxyRefusal = find(failure, ProxyConnectException.class);
 		if (proxyRefusal != null) {
-			return proxyRefused(proxyRefusal, uri, target, proxy);
+			return proxyRefused(proxyRefusal, uri, target);
 		}
+		String proxy = proxied ? proxyAddress(null) : null;
 		SSLException tls = find(failure, SSLException.class);
 		if (tls != null) {
-			return tlsFailed(tls, uri, target, route, proxy, root);
+			return tlsFailed(tls, uri, target, route, proxy, root, urlProperty);
 		}
 		if (find(failure, ConnectTimeoutException.class) != null) {
-			String what = proxied ? "Connecting to the proxy " + this.settings.proxy().describe() + " on the way to "
-					+ target + " timed out" : "Connecting to " + target + " " + route + " timed out";
+			String what = proxied ? "Connecting to the proxy " + proxyName() + " on the way to " + target + " timed out"
+					: "Connecting to " + target + " " + route + " timed out";
 			String fix = proxied ? "Check that the proxy is reachable from here, or raise cxone.http.connect-timeout."
 					: "If this network reaches the internet only through an HTTP proxy, " + PROXY_FIX
 							+ "; otherwise check that " + target + " is reachable, or raise cxone.http.connect-timeout.";
@@ -88,19 +119,19 @@ public class ConnectionFailures {
 					+ this.settings.connectTimeout().toMillis() + " ms). " + fix, uri, proxy, Kind.CONNECT_TIMEOUT, true,
 					1, failure);
 		}
-		if (find(failure, UnknownHostException.class) != null) {
-			String what = proxied ? "The host name of the proxy " + this.settings.proxy().describe()
-					+ " could not be resolved (" + root + "), on the way to " + target + ". Check cxone.http.proxy.host."
+		if (find(failure, UnknownHostException.class) != null || find(failure, UnresolvedAddressException.class) != null) {
+			String what = proxied ? "The host name of the proxy " + proxyName() + " could not be resolved (" + root
+					+ "), on the way to " + target + ". Check cxone.http.proxy.host."
 					: "The host name " + uri.getHost() + " could not be resolved (" + root + "), connecting " + route
-							+ ". Check " + this.urlProperty + "; if names outside this network resolve only through a proxy, "
+							+ ". Check " + urlProperty + "; if names outside this network resolve only through a proxy, "
 							+ PROXY_FIX + ".";
 			return new CxoneConnectionException(what, uri, proxy, Kind.UNKNOWN_HOST, true, 1, failure);
 		}
 		if (find(failure, ConnectException.class) != null) {
-			String what = proxied ? "The proxy " + this.settings.proxy().describe()
-					+ " could not be connected to on the way to " + target + " (" + root
-					+ "). Check cxone.http.proxy.host and cxone.http.proxy.port, and that the proxy is running."
-					: "The connection to " + target + " " + route + " failed (" + root + "). Check " + this.urlProperty
+			String what = proxied ? "The proxy " + proxyName() + " could not be connected to on the way to " + target
+					+ " (" + root + "). Check cxone.http.proxy.host and cxone.http.proxy.port, and that the proxy is "
+					+ "running."
+					: "The connection to " + target + " " + route + " failed (" + root + "). Check " + urlProperty
 							+ "; if this network reaches the internet only through an HTTP proxy, " + PROXY_FIX + ".";
 			return new CxoneConnectionException(what, uri, proxy, Kind.CONNECTION_FAILED, true, 1, failure);
 		}
@@ -130,12 +161,30 @@ public class ConnectionFailures {
 			return "directly (no proxy is configured)";
 		}
 		return proxy.isUsedFor(host) ? "through the proxy " + proxy.describe()
-				: "directly (it is one of the non-proxy hosts of " + proxy.getSource() + ")";
+				: "directly (it is loopback, or one of the non-proxy hosts of " + proxy.getSource() + ")";
 	}
 
-	private CxoneConnectionException proxyRefused(ProxyConnectException refusal, URI uri, String target,
-			String proxy) {
-		String through = this.settings.proxy().describe();
+	private String proxyName() {
+		CxoneProxy proxy = this.settings.proxy();
+		return (proxy != null) ? proxy.describe() : "that the application's own connector is configured with";
+	}
+
+	/**
+	 * Return the proxy as {@code host:port}: the starter's, or the one a refusal names
+	 * when the application's own connector has a proxy of its own.
+	 */
+	private String proxyAddress(ProxyConnectException refusal) {
+		CxoneProxy proxy = this.settings.proxy();
+		if (proxy != null) {
+			return proxy.getHost() + ":" + proxy.getPort();
+		}
+		Matcher address = PROXY_ADDRESS.matcher((refusal != null) ? String.valueOf(refusal.getMessage()) : "");
+		return address.find() ? address.group(1).replaceFirst("^[^/]*/", "") : "unknown";
+	}
+
+	private CxoneConnectionException proxyRefused(ProxyConnectException refusal, URI uri, String target) {
+		String proxy = proxyAddress(refusal);
+		String through = (this.settings.proxy() != null) ? this.settings.proxy().describe() : proxy;
 		Matcher status = PROXY_STATUS.matcher(String.valueOf(refusal.getMessage()));
 		if (!status.find()) {
 			// No status: the proxy did not answer the CONNECT in time, or closed the connection.
@@ -147,28 +196,55 @@ public class ConnectionFailures {
 		String answered = "The proxy " + through + " refused to open a tunnel to " + target + ": it answered " + code
 				+ (status.group(2).isBlank() ? "" : " " + status.group(2).strip()) + ". ";
 		if (code == 407) {
-			boolean withCredentials = this.settings.proxy().getUsername() != null;
-			return new CxoneConnectionException(answered + (withCredentials
-					? "It refused the credentials: check cxone.http.proxy.username and cxone.http.proxy.password "
-							+ "(CXONE_HTTP_PROXY_USERNAME, CXONE_HTTP_PROXY_PASSWORD)."
-					: "It asks for credentials: set cxone.http.proxy.username and cxone.http.proxy.password "
-							+ "(CXONE_HTTP_PROXY_USERNAME, CXONE_HTTP_PROXY_PASSWORD)."),
-					uri, proxy, Kind.PROXY_REFUSED, false, 1, refusal);
+			CxoneProxy configured = this.settings.proxy();
+			String credentials = (configured != null) ? configured.getCredentialProperties()
+					: "the proxy credentials of the application's own connector";
+			String reason = (configured == null || configured.getUsername() != null)
+					? "It refused the credentials: check " + credentials + "."
+					: "It asks for credentials: set " + credentials + ".";
+			remember(reason);
+			return new CxoneConnectionException(answered + reason, uri, proxy, Kind.PROXY_REFUSED, false, 1, refusal);
 		}
 		boolean refusedHost = code == 403 || code == 405;
 		return new CxoneConnectionException(answered + (refusedHost
 				? "Ask for HTTPS (CONNECT) to " + target + " to be allowed through the proxy, or add the host to "
 						+ "cxone.http.proxy.non-proxy-hosts if it is reached directly."
-				: "The proxy could not reach " + target + ": check " + this.urlProperty + ", and the proxy's status."),
-				uri, proxy,
+				: "The proxy could not reach " + target + ": check the URL's host, and the proxy's status."), uri, proxy,
 				Kind.PROXY_REFUSED, !refusedHost, 1, refusal);
 	}
 
-	private CxoneTlsException tlsFailed(SSLException tls, URI uri, String target, String route, String proxy,
-			String root) {
+	private void remember(String reason) {
+		long now = System.nanoTime();
+		this.refusal.updateAndGet((previous) -> {
+			// The credentials are fixed until a restart, so a refusal that follows one stands for
+			// the same mistake and waits twice as long; one long after the last starts afresh.
+			boolean again = previous != null && now - previous.at() < previous.backoff().multipliedBy(2).toNanos();
+			Duration backoff = again
+					? min(previous.backoff().multipliedBy(2), this.refusalBackoff.multipliedBy(MAX_REFUSAL_BACKOFF_FACTOR))
+					: this.refusalBackoff;
+			return new Refusal(now, backoff, reason);
+		});
+	}
+
+	private static Duration min(Duration a, Duration b) {
+		return (a.compareTo(b) <= 0) ? a : b;
+	}
+
+	private CxoneTlsException tlsFailed(SSLException tls, URI uri, String target, String route, String proxy, String root,
+			String urlProperty) {
 		String bundle = this.settings.sslBundleName();
 		String handshake = "The TLS handshake with " + target + " " + route + " failed: ";
-		if (find(tls, CertPathBuilderException.class) != null || find(tls, CertPathValidatorException.class) != null) {
+		CertificateException certificate = find(tls, CertificateException.class);
+		if (certificate != null && isHostNameMismatch(certificate)) {
+			return new CxoneTlsException(handshake + "the certificate it presented is not issued for " + uri.getHost()
+					+ " (" + root + "). Check that " + urlProperty + " names the host the certificate is for; a "
+					+ "TLS-inspecting proxy must issue its certificates for the host asked for. cxone.http.ssl.bundle "
+					+ "(CXONE_HTTP_SSL_BUNDLE) sets which CAs are trusted, not which names.", uri, proxy,
+					Problem.HOST_NAME_MISMATCH, 1, tls);
+		}
+		if (certificate != null) {
+			// PKIX's "unable to find valid certification path", SunX509's "No trusted certificate
+			// found", a signature that does not match: the chain is not one the trust material trusts.
 			String fix = (bundle != null)
 					? "cxone.http.ssl.bundle is '" + bundle + "', and that bundle does not trust it: add the certificate "
 							+ "of the CA that issued it to the truststore of spring.ssl.bundle.*." + bundle + "."
@@ -178,20 +254,26 @@ public class ConnectionFailures {
 			return new CxoneTlsException(handshake + "the certificate it presented is not trusted (" + root + "). " + fix,
 					uri, proxy, Problem.UNTRUSTED_CERTIFICATE, 1, tls);
 		}
-		CertificateException certificate = find(tls, CertificateException.class);
-		if (certificate != null && String.valueOf(certificate.getMessage()).startsWith("No ")) {
-			return new CxoneTlsException(handshake + "the certificate it presented is not issued for " + uri.getHost()
-					+ " (" + root + "). Check that " + this.urlProperty + " names the host the certificate is "
-					+ "for; a TLS-inspecting proxy must issue its certificates for the host "
-					+ "asked for. cxone.http.ssl.bundle (CXONE_HTTP_SSL_BUNDLE) sets which CAs are trusted, not which "
-					+ "names.", uri, proxy, Problem.HOST_NAME_MISMATCH, 1, tls);
-		}
 		return new CxoneTlsException(handshake + root + ". Check that " + target + " speaks TLS on that port; the "
 				+ "certificates trusted are set with cxone.http.ssl.bundle (CXONE_HTTP_SSL_BUNDLE).", uri, proxy,
 				Problem.HANDSHAKE_FAILED, 1, tls);
 	}
 
-	private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
+	/**
+	 * Return whether the JDK's host name check refused the certificate: the messages of
+	 * {@code sun.security.util.HostnameChecker}, the only words it gives.
+	 */
+	private static boolean isHostNameMismatch(CertificateException certificate) {
+		for (Throwable candidate = certificate; candidate != null; candidate = candidate.getCause()) {
+			String message = String.valueOf(candidate.getMessage());
+			if (message.startsWith("No subject alternative") || message.startsWith("No name matching")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	private static <T> T find(Throwable failure, Class<T> type) {
 		for (Throwable candidate = failure; candidate != null; candidate = candidate.getCause()) {
 			if (type.isInstance(candidate)) {
 				return type.cast(candidate);
@@ -201,6 +283,9 @@ public class ConnectionFailures {
 			}
 		}
 		return null;
+	}
+
+	private record Refusal(long at, Duration backoff, String reason) {
 	}
 
 }

@@ -1,10 +1,16 @@
 package io.github.cxonestarter.cxone.http;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.Set;
 import java.util.regex.Pattern;
+
+import io.github.cxonestarter.cxone.CxoneUrls;
 
 import org.springframework.util.StringUtils;
 
@@ -12,7 +18,10 @@ import org.springframework.util.StringUtils;
  * The outbound HTTP proxy that connections to CXone go through: from
  * {@code cxone.http.proxy.*}, or from the JVM's standard proxy system properties. It
  * decides, for one host, whether the proxy is used, so that the connection and the error
- * that names it agree. Its {@link #toString()} never shows the password.
+ * that names it agree. Loopback hosts are never reached through it: they are this
+ * machine, and plain {@code http}, which the starter allows only to loopback, would
+ * otherwise carry credentials to the proxy in the clear. Its {@link #toString()} never
+ * shows the password.
  *
  * @since 0.1.0
  */
@@ -22,6 +31,8 @@ public final class CxoneProxy {
 	 * The JVM's default {@code http.nonProxyHosts}: loopback is reached directly.
 	 */
 	static final String JVM_DEFAULT_NON_PROXY_HOSTS = "localhost|127.*|[::1]";
+
+	private static final Pattern IP_V6_LITERAL = Pattern.compile("[0-9a-f:.]*:[0-9a-f:.]*(%[\\w.-]+)?");
 
 	private final String host;
 
@@ -33,19 +44,33 @@ public final class CxoneProxy {
 
 	private final List<String> nonProxyHosts;
 
-	private final Pattern direct;
+	private final Set<String> directAddresses = new HashSet<>();
+
+	private final Pattern directPattern;
 
 	private final String source;
 
+	private final String credentialProperties;
+
 	private CxoneProxy(String host, int port, String username, String password, List<String> nonProxyHosts,
-			String source) {
+			String source, String credentialProperties) {
 		this.host = host;
 		this.port = port;
 		this.username = username;
 		this.password = password;
-		this.nonProxyHosts = List.copyOf(nonProxyHosts);
-		this.direct = pattern(this.nonProxyHosts);
+		this.nonProxyHosts = entries(nonProxyHosts);
 		this.source = source;
+		this.credentialProperties = credentialProperties;
+		List<String> wildcards = new ArrayList<>();
+		for (String entry : this.nonProxyHosts) {
+			if (entry.contains("*")) {
+				wildcards.add(entry);
+			}
+			else {
+				this.directAddresses.add(canonical(entry));
+			}
+		}
+		this.directPattern = pattern(wildcards);
 	}
 
 	/**
@@ -55,12 +80,14 @@ public final class CxoneProxy {
 	 * @param username the user name for Basic authentication, or {@code null}
 	 * @param password the password, or {@code null}
 	 * @param nonProxyHosts the hosts reached directly, in the syntax of
-	 * {@code http.nonProxyHosts} (a name, or a pattern that starts or ends with {@code *})
+	 * {@code http.nonProxyHosts} (a name, or a pattern that starts or ends with {@code *};
+	 * an entry may hold several, separated by {@code |})
 	 * @return the proxy
 	 */
 	public static CxoneProxy of(String host, int port, String username, String password, List<String> nonProxyHosts) {
 		return new CxoneProxy(host, port, emptyToNull(username), emptyToNull(password), nonProxyHosts,
-				"cxone.http.proxy.*");
+				"cxone.http.proxy.*", "cxone.http.proxy.username and cxone.http.proxy.password "
+						+ "(CXONE_HTTP_PROXY_USERNAME, CXONE_HTTP_PROXY_PASSWORD)");
 	}
 
 	/**
@@ -70,10 +97,13 @@ public final class CxoneProxy {
 	 * {@code https.proxyUser}/{@code https.proxyPassword} (or the {@code http.} ones) and
 	 * {@code http.nonProxyHosts} (by default {@code localhost|127.*|[::1]}, as in the JVM).
 	 * @param properties the system properties
+	 * @param moreNonProxyHosts more hosts to reach directly, from the starter's own
+	 * {@code cxone.http.proxy.non-proxy-hosts}
 	 * @return the proxy, or {@code null} when none is set
-	 * @throws IllegalArgumentException when a port is not a number
+	 * @throws IllegalArgumentException when a port is not a number, or a user is set
+	 * without a password
 	 */
-	public static CxoneProxy fromSystemProperties(Properties properties) {
+	public static CxoneProxy fromSystemProperties(Properties properties, List<String> moreNonProxyHosts) {
 		String prefix = StringUtils.hasText(properties.getProperty("https.proxyHost")) ? "https."
 				: StringUtils.hasText(properties.getProperty("http.proxyHost")) ? "http." : null;
 		if (prefix == null) {
@@ -88,37 +118,70 @@ public final class CxoneProxy {
 		catch (NumberFormatException ex) {
 			port = -1;
 		}
+		String precedence = "Or set cxone.http.proxy.host and cxone.http.proxy.port, which take precedence.";
 		if (port < 1 || port > 65535) {
 			throw new IllegalArgumentException("The JVM's system property " + portProperty + " is '" + portText
-					+ "'; it must be a port number, like 3128, or left out. Or set cxone.http.proxy.host and "
-					+ "cxone.http.proxy.port, which take precedence.");
+					+ "'; it must be a port number, like 3128, or left out. " + precedence);
 		}
-		String nonProxyHosts = properties.getProperty("http.nonProxyHosts", JVM_DEFAULT_NON_PROXY_HOSTS);
-		List<String> patterns = new ArrayList<>();
-		for (String pattern : nonProxyHosts.split("\\|")) {
-			if (!pattern.isBlank()) {
-				patterns.add(pattern.strip());
-			}
+		String username = emptyToNull(properties.getProperty(prefix + "proxyUser"));
+		String password = emptyToNull(properties.getProperty(prefix + "proxyPassword"));
+		if ((username == null) != (password == null)) {
+			String set = prefix + ((username != null) ? "proxyUser" : "proxyPassword");
+			String unset = prefix + ((username != null) ? "proxyPassword" : "proxyUser");
+			throw new IllegalArgumentException("The JVM's system property " + set + " is set but " + unset
+					+ " is not; the proxy's Basic authentication needs both. " + precedence);
 		}
-		return new CxoneProxy(properties.getProperty(prefix + "proxyHost").strip(), port,
-				emptyToNull(properties.getProperty(prefix + "proxyUser")),
-				emptyToNull(properties.getProperty(prefix + "proxyPassword")), patterns,
-				"the JVM's " + prefix + "proxyHost");
+		List<String> nonProxyHosts = new ArrayList<>();
+		nonProxyHosts.add(properties.getProperty("http.nonProxyHosts", JVM_DEFAULT_NON_PROXY_HOSTS));
+		nonProxyHosts.addAll(moreNonProxyHosts);
+		return new CxoneProxy(properties.getProperty(prefix + "proxyHost").strip(), port, username, password,
+				nonProxyHosts, "the JVM's " + prefix + "proxyHost",
+				"the JVM's " + prefix + "proxyUser and " + prefix + "proxyPassword");
 	}
 
-	private static Pattern pattern(List<String> nonProxyHosts) {
-		List<String> parts = new ArrayList<>();
-		for (String host : nonProxyHosts) {
-			String bare = host.strip();
-			if (bare.isEmpty()) {
-				continue;
+	private static List<String> entries(List<String> nonProxyHosts) {
+		List<String> entries = new ArrayList<>();
+		for (String list : nonProxyHosts) {
+			for (String entry : list.split("\\|")) {
+				if (!entry.isBlank()) {
+					entries.add(entry.strip());
+				}
 			}
-			String prefix = bare.startsWith("*") ? ".*" : "";
-			String suffix = (bare.length() > 1 && bare.endsWith("*")) ? ".*" : "";
-			String literal = bare.substring(prefix.isEmpty() ? 0 : 1, bare.length() - (suffix.isEmpty() ? 0 : 1));
-			parts.add(prefix + (literal.isEmpty() ? "" : Pattern.quote(literal)) + suffix);
 		}
-		return parts.isEmpty() ? null : Pattern.compile(String.join("|", parts), Pattern.CASE_INSENSITIVE);
+		return List.copyOf(entries);
+	}
+
+	private static Pattern pattern(List<String> wildcards) {
+		List<String> parts = new ArrayList<>();
+		for (String entry : wildcards) {
+			String prefix = entry.startsWith("*") ? ".*" : "";
+			String suffix = (entry.length() > 1 && entry.endsWith("*")) ? ".*" : "";
+			String literal = entry.substring(prefix.isEmpty() ? 0 : 1, entry.length() - (suffix.isEmpty() ? 0 : 1));
+			parts.add(prefix + (literal.isEmpty() ? "" : Pattern.quote(literal.toLowerCase(Locale.ROOT))) + suffix);
+		}
+		return parts.isEmpty() ? null : Pattern.compile(String.join("|", parts));
+	}
+
+	/**
+	 * Return a host as it is compared: lower case, an IPv6 literal without brackets and
+	 * in the JDK's full form (so that {@code ::1}, {@code [::1]} and
+	 * {@code 0:0:0:0:0:0:0:1} are one host). No name is looked up.
+	 */
+	private static String canonical(String host) {
+		String bare = host.strip().toLowerCase(Locale.ROOT);
+		if (bare.startsWith("[") && bare.endsWith("]")) {
+			bare = bare.substring(1, bare.length() - 1);
+		}
+		if (IP_V6_LITERAL.matcher(bare).matches()) {
+			try {
+				// A literal with a colon is parsed, never looked up.
+				return InetAddress.getByName(bare).getHostAddress();
+			}
+			catch (UnknownHostException ex) {
+				return bare;
+			}
+		}
+		return bare;
 	}
 
 	private static String emptyToNull(String value) {
@@ -127,19 +190,19 @@ public final class CxoneProxy {
 
 	/**
 	 * Return whether a connection to the given host goes through this proxy: it does
-	 * unless the host matches one of the non-proxy hosts.
-	 * @param targetHost the host connected to, as in the URL
+	 * unless the host is loopback or matches one of the non-proxy hosts.
+	 * @param targetHost the host connected to, as in the URL or as a socket address gives it
 	 * @return whether the proxy is used
 	 */
 	public boolean isUsedFor(String targetHost) {
-		if (this.direct == null || targetHost == null) {
-			return true;
+		if (targetHost == null) {
+			return false;
 		}
-		String bare = targetHost.toLowerCase(Locale.ROOT);
-		// An IPv6 literal is matched with and without its brackets, as patterns are written either way.
-		String unbracketed = (bare.startsWith("[") && bare.endsWith("]")) ? bare.substring(1, bare.length() - 1) : bare;
-		return !(this.direct.matcher(bare).matches() || this.direct.matcher(unbracketed).matches()
-				|| this.direct.matcher("[" + unbracketed + "]").matches());
+		String host = canonical(targetHost);
+		if (CxoneUrls.isLoopback(host) || this.directAddresses.contains(host)) {
+			return false;
+		}
+		return this.directPattern == null || !this.directPattern.matcher(host).matches();
 	}
 
 	/**
@@ -175,7 +238,7 @@ public final class CxoneProxy {
 	}
 
 	/**
-	 * Return the hosts reached directly.
+	 * Return the hosts reached directly, one entry per host or pattern.
 	 * @return the non-proxy hosts
 	 */
 	public List<String> getNonProxyHosts() {
@@ -189,6 +252,14 @@ public final class CxoneProxy {
 	 */
 	public String getSource() {
 		return this.source;
+	}
+
+	/**
+	 * Return the settings that hold the proxy's credentials, for messages.
+	 * @return the settings
+	 */
+	public String getCredentialProperties() {
+		return this.credentialProperties;
 	}
 
 	/**

@@ -2,6 +2,7 @@ package io.github.cxonestarter.cxone.http;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
@@ -48,10 +49,11 @@ public final class ReactorHttpClients {
 			// Not the JVM's properties either: CxoneHttpSettings already holds them when they are set.
 			return client.noProxy();
 		}
+		// Given a host name, Reactor Netty would look it up on every request, on an event loop.
+		ProxyAddress proxyAddress = new ProxyAddress(proxy.getHost(), proxy.getPort());
 		return client.proxy((spec) -> {
 			ProxyProvider.Builder builder = spec.type(ProxyProvider.Proxy.HTTP)
-				.host(proxy.getHost())
-				.port(proxy.getPort())
+				.address(proxyAddress)
 				.connectTimeoutMillis(atMostIntegerMillis(connectTimeout).toMillis())
 				.nonProxyHostsPredicate((address) -> address instanceof InetSocketAddress inet
 						&& !proxy.isUsedFor(inet.getHostString()));
@@ -59,6 +61,45 @@ public final class ReactorHttpClients {
 				builder.username(proxy.getUsername()).password((username) -> proxy.getPassword());
 			}
 		});
+	}
+
+	/**
+	 * The proxy's address, looked up on first use (not at start-up, which a slow name
+	 * service would hold up) and again a minute later, so that a proxy whose name moves
+	 * to another address is followed. One that does not resolve is looked up again on the
+	 * next connection, and fails it as an unknown host.
+	 */
+	private static final class ProxyAddress implements Supplier<InetSocketAddress> {
+
+		private static final long TTL = Duration.ofMinutes(1).toNanos();
+
+		private final String host;
+
+		private final int port;
+
+		private volatile Resolved resolved;
+
+		ProxyAddress(String host, int port) {
+			this.host = host;
+			this.port = port;
+		}
+
+		@Override
+		public InetSocketAddress get() {
+			Resolved current = this.resolved;
+			if (current != null && System.nanoTime() - current.at() < TTL) {
+				return current.address();
+			}
+			InetSocketAddress address = new InetSocketAddress(this.host, this.port);
+			if (!address.isUnresolved()) {
+				this.resolved = new Resolved(address, System.nanoTime());
+			}
+			return address;
+		}
+
+		private record Resolved(InetSocketAddress address, long at) {
+		}
+
 	}
 
 	private static Duration atMostIntegerMillis(Duration duration) {

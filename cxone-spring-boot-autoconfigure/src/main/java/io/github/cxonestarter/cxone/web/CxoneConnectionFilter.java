@@ -15,7 +15,8 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
  * {@link CxoneConnectionException}, worded by {@link ConnectionFailures}: the host and
  * port tried, whether a proxy was on the way, and the fix. It is the innermost filter of
  * every client the starter builds, so that each attempt's failure is typed. The
- * application's own body publisher failing is its error, passed on as it is.
+ * application's own body publisher failing is its error, passed on as it is. A request
+ * that would go through a proxy that has just refused the credentials fails at once.
  *
  * @since 0.1.0
  */
@@ -23,21 +24,30 @@ public class CxoneConnectionFilter implements ExchangeFilterFunction {
 
 	private final ConnectionFailures failures;
 
+	private final String urlProperty;
+
 	/**
 	 * Create a new instance.
 	 * @param failures how failures are worded
+	 * @param urlProperty the property that sets the URLs this client requests, for
+	 * messages, like {@code cxone.base-url (CXONE_BASE_URL)}
 	 */
-	public CxoneConnectionFilter(ConnectionFailures failures) {
+	public CxoneConnectionFilter(ConnectionFailures failures, String urlProperty) {
 		this.failures = failures;
+		this.urlProperty = urlProperty;
 	}
 
 	@Override
 	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
+		CxoneConnectionException refused = this.failures.refusedEarlier(request.url());
+		if (refused != null) {
+			return Mono.error(refused);
+		}
 		return next.exchange(request).onErrorMap(WebClientRequestException.class, (ex) -> {
 			if (ReplayableBody.failedToProduce(request)) {
 				return ex;
 			}
-			CxoneConnectionException typed = this.failures.classify(ex, request.url());
+			CxoneConnectionException typed = this.failures.classify(ex, request.url(), this.urlProperty);
 			return (typed != null) ? typed : ex;
 		});
 	}

@@ -31,8 +31,10 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
  * <li>429 for any method (CXone did not process the request), waiting what
  * {@code Retry-After} asks (seconds or HTTP-date), or a jittered exponential backoff
  * without it; a {@code Retry-After} longer than the allowed maximum fails at once;</li>
- * <li>502, 503, 504, connection failures and timeouts for idempotent methods only, unless
- * the request or the configuration allows more.</li>
+ * <li>502, 503, 504, broken connections and response timeouts for idempotent methods
+ * only, unless the request or the configuration allows more;</li>
+ * <li>a connection that could not be made (refused, timed out, a proxy's transient
+ * refusal) for any method, as nothing was sent.</li>
  * </ul>
  * The body of a failed attempt is read before the next attempt, so its connection goes
  * back to the pool. When attempts run out the error is a {@link CxoneRateLimitException}
@@ -157,7 +159,8 @@ public class CxoneRetryFilter implements ExchangeFilterFunction {
 		if (!failure.isTransient()) {
 			return "it was not retried, because no retry can fix this failure";
 		}
-		if (!anyFailure) {
+		// A connection that could not be made sent nothing, so any method may be sent again.
+		if (!anyFailure && failure.mayHaveBeenSent()) {
 			return "it was not retried, because " + request.method() + " is not idempotent and CXone may have acted "
 					+ "on it (set cxone.retry.retry-non-idempotent=true, or the request attribute "
 					+ "CxoneWebClient.RETRY_NON_IDEMPOTENT, to retry it)";

@@ -336,6 +336,9 @@ class CxoneAutoConfigurationTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "cxone.http.proxy.host=http://proxy.corp.example:3128|cxone.http.proxy.port=3128",
 			"cxone.http.proxy.host=proxy.corp.example:3128|cxone.http.proxy.port=3128",
+			"cxone.http.proxy.host=1:2:3|cxone.http.proxy.port=3128", "cxone.http.proxy.host=[::1|cxone.http.proxy.port=3128",
+			"cxone.http.proxy.host=user@proxy|cxone.http.proxy.port=3128",
+			"cxone.http.proxy.host=proxy|cxone.http.proxy.port=3128|cxone.http.proxy.refusal-backoff=0s",
 			"cxone.http.proxy.host=proxy.corp.example", "cxone.http.proxy.host=proxy|cxone.http.proxy.port=70000",
 			"cxone.http.proxy.port=3128",
 			"cxone.http.proxy.host=proxy|cxone.http.proxy.port=3128|cxone.http.proxy.username=me",
@@ -344,9 +347,18 @@ class CxoneAutoConfigurationTests {
 		String[] values = properties.split("\\|");
 		this.contextRunner.withPropertyValues(this.credentials).withPropertyValues(values).run((context) -> {
 			String description = analyze(context.getStartupFailure()).getDescription();
-			assertThat(description).containsAnyOf("CXONE_HTTP_PROXY_HOST", "CXONE_HTTP_PROXY_PORT",
-					"CXONE_HTTP_PROXY_USERNAME", "CXONE_HTTP_PROXY_PASSWORD").doesNotContain(SECRET);
+			String property = values[values.length - 1].substring(0, values[values.length - 1].indexOf('='));
+			assertThat(description).contains("CXONE_HTTP_PROXY_").doesNotContain(SECRET);
+			assertThat(description).containsAnyOf(property, "cxone.http.proxy.host", "cxone.http.proxy.port");
 		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "proxy.corp.example", "10.0.0.7", "[2001:db8::7]", "2001:db8::7", "proxy_1.corp" })
+	void whenTheProxyHostIsAHostOrAnAddressThenItIsAccepted(String host) {
+		this.contextRunner.withPropertyValues(this.credentials)
+			.withPropertyValues("cxone.http.proxy.host=" + host, "cxone.http.proxy.port=3128")
+			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
 	@Test
@@ -398,11 +410,11 @@ class CxoneAutoConfigurationTests {
 		assertThat(List.of("cxone.client-secret", "cxone.access-key-secret", "cxone.clientSecret",
 				"cxone.accessKeySecret", "CXONE_CLIENT_SECRET", "CXONE_ACCESS_KEY_SECRET",
 				"cxone.tenants.east.client-secret", "CXONE_TENANTS_EAST_ACCESS_KEY_SECRET", "cxone.http.proxy.password",
-				"CXONE_HTTP_PROXY_PASSWORD"))
+				"CXONE_HTTP_PROXY_PASSWORD", "https.proxyPassword", "http.proxyPassword"))
 			.allMatch(CxoneSanitizingAutoConfiguration::isCxoneSecret);
 		assertThat(List.of("cxone.client-id", "cxone.access-key-id", "cxone.token-uri",
 				"spring.security.oauth2.client.registration.app.client-secret", "CLIENT_SECRET",
-				"cxone.http.proxy.username", "https.proxyPassword"))
+				"cxone.http.proxy.username", "https.proxyUser"))
 			.noneMatch(CxoneSanitizingAutoConfiguration::isCxoneSecret);
 	}
 

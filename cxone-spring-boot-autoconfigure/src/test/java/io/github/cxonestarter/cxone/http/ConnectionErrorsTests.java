@@ -1,19 +1,24 @@
 package io.github.cxonestarter.cxone.http;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import javax.net.ssl.SSLHandshakeException;
+
 import io.github.cxonestarter.cxone.CxoneConnectionException;
 import io.github.cxonestarter.cxone.CxoneConnectionException.Kind;
 import io.github.cxonestarter.cxone.CxoneTestContexts;
+import io.github.cxonestarter.cxone.CxoneTlsException;
 import io.github.cxonestarter.cxone.CxoneTokenException;
 import io.github.cxonestarter.cxone.CxoneWebClient;
 import io.github.cxonestarter.cxone.test.EmbeddedCxone;
@@ -23,9 +28,13 @@ import io.netty.handler.timeout.ReadTimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.transport.ProxyProvider;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.client.reactive.ClientHttpConnector;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
 import static io.github.cxonestarter.cxone.CxoneTestContexts.whoami;
@@ -45,6 +54,8 @@ class ConnectionErrorsTests {
 	private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
 	private static final URI API = URI.create("https://mycompany.api.nice.incontact.com/platform/v1/whoami");
+
+	private static final String BASE_URL = "cxone.base-url (CXONE_BASE_URL)";
 
 	private EmbeddedCxone cxone;
 
@@ -92,42 +103,44 @@ class ConnectionErrorsTests {
 	}
 
 	@Test
-	void whenTheProxyIsNotRunningThenTheTokenErrorSaysTheProxyCouldNotBeConnectedTo() throws IOException {
+	void whenAPostCannotConnectThenItIsRetriedAsNothingWasSent() throws IOException {
 		int closed = closedPort();
 		CxoneTestContexts.runner(this.cxone)
-			.withPropertyValues("cxone.http.proxy.host=127.0.0.1", "cxone.http.proxy.port=" + closed,
-					"cxone.token.max-attempts=2")
-			.run((context) -> assertThatExceptionOfType(CxoneTokenException.class)
-				.isThrownBy(() -> whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT))
+			.withPropertyValues("cxone.base-url=http://127.0.0.1:" + closed, "cxone.retry.max-attempts=3",
+					"cxone.retry.initial-backoff=10ms")
+			.run((context) -> assertThatExceptionOfType(CxoneConnectionException.class)
+				.isThrownBy(() -> context.getBean(CxoneWebClient.class)
+					.post()
+					.uri(EmbeddedCxone.ECHO_PREFIX + "/never-sent")
+					.bodyValue("{\"a\":1}")
+					.retrieve()
+					.toBodilessEntity()
+					.block(TIMEOUT))
 				.satisfies((ex) -> {
-					assertThat(ex.getReason()).isEqualTo(CxoneTokenException.Reason.UNREACHABLE);
-					assertThat(ex.getCause()).isInstanceOfSatisfying(CxoneConnectionException.class, (connection) -> {
-						assertThat(connection.getProxy()).isEqualTo("127.0.0.1:" + closed);
-						assertThat(connection.getPort()).isEqualTo(this.cxone.port());
-					});
+					assertThat(ex.getAttempts()).isEqualTo(3);
+					assertThat(ex.mayHaveBeenSent()).isFalse();
 				})
-				.withMessageContaining("The proxy 127.0.0.1:" + closed + " (cxone.http.proxy.*) could not be connected "
-						+ "to on the way to 127.0.0.1:" + this.cxone.port())
-				.withMessageContaining(this.cxone.tokenUri()));
-		assertThat(this.cxone.tokenRequestCount()).isZero();
+				.withMessageNotContaining("may have acted"));
 	}
 
 	@Test
-	void whenTheProxyCannotReachTheHostThenItsAnswerIsNamedAndTheCallIsRetried() throws IOException {
-		int closed = closedPort();
-		try (ForwardProxy proxy = ForwardProxy.start()) {
+	void whenTheApplicationsOwnConnectorGoesThroughAProxyThatRefusesThenTheErrorIsTypedAndNamesIt() {
+		try (ForwardProxy guarded = ForwardProxy.start("corp-user", "proxy-secret")) {
+			ClientHttpConnector own = new ReactorClientHttpConnector(HttpClient.create()
+				.proxy((spec) -> spec.type(ProxyProvider.Proxy.HTTP).host("127.0.0.1").port(guarded.port())));
 			CxoneTestContexts.runner(this.cxone)
-				.withPropertyValues("cxone.base-url=http://127.0.0.1:" + closed, "cxone.http.proxy.host=127.0.0.1",
-						"cxone.http.proxy.port=" + proxy.port(), "cxone.http.proxy.non-proxy-hosts=127.0.0.1:"
-								+ this.cxone.port(), "cxone.retry.max-attempts=2", "cxone.retry.initial-backoff=10ms")
-				.run((context) -> assertThatExceptionOfType(CxoneConnectionException.class)
+				.withBean("cxoneClientHttpConnector", ClientHttpConnector.class, () -> own)
+				.withPropertyValues("cxone.token.max-attempts=1")
+				.run((context) -> assertThatExceptionOfType(CxoneTokenException.class)
 					.isThrownBy(() -> whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT))
 					.satisfies((ex) -> {
-						assertThat(ex.getKind()).isEqualTo(Kind.PROXY_REFUSED);
-						assertThat(ex.isTransient()).isTrue();
-						assertThat(ex.getAttempts()).isEqualTo(2);
+						assertThat(ex.getReason()).isEqualTo(CxoneTokenException.Reason.PROXY_REFUSED);
+						assertThat(ex.getCause()).isInstanceOfSatisfying(CxoneConnectionException.class,
+								(connection) -> assertThat(connection.getProxy()).isEqualTo("127.0.0.1:" + guarded.port()));
 					})
-					.withMessageContaining("refused to open a tunnel to 127.0.0.1:" + closed + ": it answered 502"));
+					.withMessageContaining("answered 407")
+					.withMessageContaining("the application's own connector"));
+			assertThat(guarded.refused()).isEqualTo(1);
 		}
 	}
 
@@ -176,7 +189,7 @@ class ConnectionErrorsTests {
 	@Test
 	void whenTheConnectTimesOutThenTheErrorSaysWhetherAProxyWasOnTheWayAndHowToSetOne() {
 		ConnectTimeoutException timeout = new ConnectTimeoutException("connection timed out after 5000 ms");
-		assertThat(failures(null).classify(wrapped(timeout), API)).satisfies((ex) -> {
+		assertThat(failures(null).classify(wrapped(timeout), API, BASE_URL)).satisfies((ex) -> {
 			assertThat(ex.getKind()).isEqualTo(Kind.CONNECT_TIMEOUT);
 			assertThat(ex.isTransient()).isTrue();
 			assertThat(ex.getMessage()).contains("Connecting to mycompany.api.nice.incontact.com:443 directly",
@@ -184,7 +197,7 @@ class ConnectionErrorsTests {
 					"set cxone.http.proxy.host and cxone.http.proxy.port");
 		});
 		CxoneProxy proxy = CxoneProxy.of("proxy.corp.example", 3128, null, null, List.of());
-		assertThat(failures(proxy).classify(wrapped(timeout), API)).satisfies((ex) -> {
+		assertThat(failures(proxy).classify(wrapped(timeout), API, BASE_URL)).satisfies((ex) -> {
 			assertThat(ex.getProxy()).isEqualTo("proxy.corp.example:3128");
 			assertThat(ex.getMessage()).contains("Connecting to the proxy proxy.corp.example:3128 "
 					+ "(cxone.http.proxy.*) on the way to mycompany.api.nice.incontact.com:443 timed out");
@@ -193,30 +206,57 @@ class ConnectionErrorsTests {
 
 	@Test
 	void whenTheHostNameDoesNotResolveOrNoAnswerComesThenTheErrorSaysSo() {
-		assertThat(failures(null).classify(wrapped(new UnknownHostException("mycompany.api.nice.incontact.com")), API))
+		assertThat(failures(null).classify(wrapped(new UnknownHostException("mycompany.api.nice.incontact.com")), API,
+				BASE_URL))
 			.satisfies((ex) -> {
 				assertThat(ex.getKind()).isEqualTo(Kind.UNKNOWN_HOST);
 				assertThat(ex.getMessage()).contains("The host name mycompany.api.nice.incontact.com could not be "
 						+ "resolved", "cxone.base-url (CXONE_BASE_URL)");
 			});
-		assertThat(failures(null).classify(wrapped(ReadTimeoutException.INSTANCE), API)).satisfies((ex) -> {
+		assertThat(failures(null).classify(wrapped(ReadTimeoutException.INSTANCE), API, BASE_URL)).satisfies((ex) -> {
 			assertThat(ex.getKind()).isEqualTo(Kind.RESPONSE_TIMEOUT);
 			assertThat(ex.getMessage()).contains("sent no answer within cxone.http.response-timeout (30000 ms)");
 		});
-		assertThat(failures(null).classify(new IllegalStateException("not the network's"), API)).isNull();
+		assertThat(failures(null).classify(new IllegalStateException("not the network's"), API, BASE_URL)).isNull();
 	}
 
 	@Test
 	void whenAHostIsANonProxyHostThenTheErrorSaysItWasReachedDirectlyAndWhy() {
 		CxoneProxy proxy = CxoneProxy.of("proxy.corp.example", 3128, null, null, List.of("*.nice.incontact.com"));
-		CxoneConnectionException ex = failures(proxy).classify(wrapped(new java.net.ConnectException("refused")), API);
+		CxoneConnectionException ex = failures(proxy).classify(wrapped(new ConnectException("refused")), API, BASE_URL);
 		assertThat(ex.isThroughProxy()).isFalse();
-		assertThat(ex.getMessage()).contains("directly (it is one of the non-proxy hosts of cxone.http.proxy.*)");
+		assertThat(ex.getMessage()).contains("directly (it is loopback, or one of the non-proxy hosts of "
+				+ "cxone.http.proxy.*)");
+	}
+
+	@Test
+	void whenATrustManagerRefusesTheChainInItsOwnWordsThenItIsAnUntrustedCertificateNotAHostNameMismatch() {
+		// SunX509's words, and a signature that does not match: not trusted, never retried.
+		for (String words : List.of("No trusted certificate found", "Signature does not match.")) {
+			SSLHandshakeException handshake = new SSLHandshakeException("PKIX failed");
+			handshake.initCause(new CertificateException(words));
+			CxoneConnectionException ex = failures(null).classify(wrapped(handshake), API, BASE_URL);
+			assertThat(ex).isInstanceOfSatisfying(CxoneTlsException.class, (tls) -> {
+				assertThat(tls.getProblem()).as(words).isEqualTo(CxoneTlsException.Problem.UNTRUSTED_CERTIFICATE);
+				assertThat(tls.isTransient()).isFalse();
+			});
+		}
+		SSLHandshakeException mismatch = new SSLHandshakeException("No subject alternative DNS name matching x found.");
+		mismatch.initCause(new CertificateException("No subject alternative DNS name matching x found."));
+		assertThat(failures(null).classify(wrapped(mismatch), API, BASE_URL)).isInstanceOfSatisfying(
+				CxoneTlsException.class,
+				(tls) -> assertThat(tls.getProblem()).isEqualTo(CxoneTlsException.Problem.HOST_NAME_MISMATCH));
+		// A handshake the peer cut short may work the next time.
+		assertThat(failures(null).classify(wrapped(new SSLHandshakeException("Connection closed")), API, BASE_URL))
+			.isInstanceOfSatisfying(CxoneTlsException.class, (tls) -> {
+				assertThat(tls.getProblem()).isEqualTo(CxoneTlsException.Problem.HANDSHAKE_FAILED);
+				assertThat(tls.isTransient()).isTrue();
+			});
 	}
 
 	private static ConnectionFailures failures(CxoneProxy proxy) {
 		return new ConnectionFailures(new CxoneHttpSettings(Duration.ofSeconds(5), Duration.ofSeconds(30), proxy, null,
-				null), "cxone.base-url (CXONE_BASE_URL)");
+				null), Duration.ofMinutes(1));
 	}
 
 	private static WebClientRequestException wrapped(Throwable cause) {

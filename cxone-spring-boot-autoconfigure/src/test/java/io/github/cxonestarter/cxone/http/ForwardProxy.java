@@ -24,8 +24,10 @@ import io.github.cxonestarter.cxone.CxoneUrls;
  * A small forward proxy on a loopback port, as a corporate network has one: it opens
  * tunnels with HTTP {@code CONNECT} (all Reactor Netty sends, for HTTPS and plain HTTP
  * alike), answers {@code 407} without the Basic credentials it was started with, and
- * counts what it forwards. It tunnels to loopback addresses only; anything else gets
- * {@code 403}, so that no test can reach out through it.
+ * counts what it forwards. It resolves a name as a proxy does, from the tests' hosts file
+ * (never from DNS), and tunnels to loopback addresses only: anything else gets
+ * {@code 403}, and a name it cannot resolve {@code 502}, so that no test reaches out
+ * through it.
  */
 final class ForwardProxy implements AutoCloseable {
 
@@ -153,14 +155,19 @@ final class ForwardProxy implements AutoCloseable {
 			String host = target.substring(0, colon);
 			int port = Integer.parseInt(target.substring(colon + 1));
 			String bare = (host.startsWith("[") && host.endsWith("]")) ? host.substring(1, host.length() - 1) : host;
-			if (!CxoneUrls.isLoopback(bare)) {
+			InetAddress address = resolve(bare);
+			if (address == null) {
+				answer(client, "502 Bad Gateway");
+				return;
+			}
+			if (!address.isLoopbackAddress()) {
 				answer(client, "403 Forbidden");
 				return;
 			}
 			Socket upstream;
 			try {
 				upstream = new Socket();
-				upstream.connect(new InetSocketAddress(bare, port), 5000);
+				upstream.connect(new InetSocketAddress(address, port), 5000);
 			}
 			catch (IOException ex) {
 				answer(client, "502 Bad Gateway");
@@ -205,6 +212,23 @@ final class ForwardProxy implements AutoCloseable {
 			.getBytes(StandardCharsets.US_ASCII));
 		out.flush();
 		closeQuietly(client);
+	}
+
+	/**
+	 * Resolve a target as a proxy does: an address as it is, a name only in a JVM whose
+	 * names come from the tests' hosts file ({@code jdk.net.hosts.file}), never from DNS.
+	 */
+	private static InetAddress resolve(String host) {
+		boolean literal = CxoneUrls.isLoopback(host) || host.indexOf(':') >= 0 || host.matches("[0-9.]+");
+		if (!literal && System.getProperty("jdk.net.hosts.file") == null) {
+			return null;
+		}
+		try {
+			return InetAddress.getByName(host);
+		}
+		catch (IOException ex) {
+			return null;
+		}
 	}
 
 	private static List<String> readHead(InputStream in) throws IOException {

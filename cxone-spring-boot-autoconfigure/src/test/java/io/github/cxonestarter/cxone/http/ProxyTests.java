@@ -1,12 +1,17 @@
 package io.github.cxonestarter.cxone.http;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
 
 import io.github.cxonestarter.cxone.CxoneConnectionException;
+import io.github.cxonestarter.cxone.CxoneConnectionException.Kind;
 import io.github.cxonestarter.cxone.CxoneTestApplication;
 import io.github.cxonestarter.cxone.CxoneTestContexts;
 import io.github.cxonestarter.cxone.CxoneTokenException;
@@ -18,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.WebApplicationType;
@@ -34,16 +40,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Every connection the starter makes (token requests, discovery, API calls) through an
- * outbound proxy on loopback that counts the tunnels it opens, to an embedded CXone that
- * serves HTTPS: from {@code cxone.http.proxy.*} and from the JVM's proxy system
- * properties, around the non-proxy hosts, with Basic authentication whose password is
- * never logged.
+ * Every connection the starter makes (token requests, the access-key login, discovery,
+ * API calls) through an outbound proxy on loopback that counts the tunnels it opens, to
+ * an embedded CXone that serves HTTPS under the name {@code cxone.test}: from
+ * {@code cxone.http.proxy.*} and from the JVM's proxy system properties, around the
+ * non-proxy hosts and loopback, with Basic authentication whose password is never logged
+ * and never sent again right after the proxy refused it.
+ * <p>
+ * Runs in a JVM of its own (Surefire's {@code named-hosts} execution) whose names come
+ * from a hosts file of the tests, {@code src/test/resources/named-hosts}: no name is
+ * looked up in DNS.
  */
 @ExtendWith(OutputCaptureExtension.class)
+@EnabledIfSystemProperty(named = "jdk.net.hosts.file", matches = ".*named-hosts$")
 class ProxyTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+	private static final String HOST = "cxone.test";
 
 	private static final String PROXY_USER = "corp-user";
 
@@ -55,7 +69,7 @@ class ProxyTests {
 
 	@BeforeAll
 	static void startCxone() {
-		cxone = EmbeddedCxone.startHttps();
+		cxone = EmbeddedCxone.startHttps(HOST, "127.0.0.1");
 	}
 
 	@AfterAll
@@ -74,41 +88,52 @@ class ProxyTests {
 		this.proxy.close();
 	}
 
+	private static String url(String path) {
+		return "https://" + HOST + ":" + cxone.port() + path;
+	}
+
 	private static ApplicationContextRunner runner() {
-		return CxoneTestContexts.runner(cxone)
+		return CxoneTestContexts.runner()
 			.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class))
-			.withPropertyValues("spring.ssl.bundle.pem.cxone.truststore.certificate=" + cxone.certificatePem(),
+			.withPropertyValues("cxone.base-url=" + url(""), "cxone.token-uri=" + url(EmbeddedCxone.TOKEN_PATH),
+					"cxone.client-id=" + EmbeddedCxone.CLIENT_ID, "cxone.client-secret=" + EmbeddedCxone.CLIENT_SECRET,
+					"cxone.token.initial-backoff=50ms", "cxone.retry.initial-backoff=20ms",
+					"spring.ssl.bundle.pem.cxone.truststore.certificate=" + cxone.certificatePem(),
 					"cxone.http.ssl.bundle=cxone");
 	}
 
-	private String target() {
-		return "127.0.0.1:" + cxone.port();
+	private String[] throughTheProxy() {
+		return new String[] { "cxone.http.proxy.host=127.0.0.1", "cxone.http.proxy.port=" + this.proxy.port() };
+	}
+
+	private static String target() {
+		return HOST + ":" + cxone.port();
 	}
 
 	@Test
 	void whenAProxyIsConfiguredThenTheTokenRequestAndEveryApiCallGoThroughIt() {
-		runner().withPropertyValues("cxone.http.proxy.host=127.0.0.1", "cxone.http.proxy.port=" + this.proxy.port())
-			.run((context) -> {
-				CxoneWebClient client = context.getBean(CxoneWebClient.class);
-				for (int i = 0; i < 3; i++) {
-					assertThat(whoami(client).block(TIMEOUT)).contains("Embedded CXone API Key");
-				}
-				assertThat(cxone.tokenRequestCount()).isEqualTo(1);
-				assertThat(cxone.apiRequestCount()).isEqualTo(3);
-				// Every connection CXone accepted is one the proxy opened: none went around it.
-				assertThat(this.proxy.tunnels()).isNotEmpty().allMatch(target()::equals);
-				assertThat(cxone.totalConnections()).isEqualTo(this.proxy.tunnels().size());
-				assertThat(this.proxy.notConnect()).isZero();
-			});
+		runner().withPropertyValues(throughTheProxy()).run((context) -> {
+			CxoneWebClient client = context.getBean(CxoneWebClient.class);
+			for (int i = 0; i < 3; i++) {
+				assertThat(whoami(client).block(TIMEOUT)).contains("Embedded CXone API Key");
+			}
+			assertThat(cxone.tokenRequestCount()).isEqualTo(1);
+			assertThat(cxone.apiRequestCount()).isEqualTo(3);
+			// Every connection CXone accepted is one the proxy opened: none went around it.
+			assertThat(this.proxy.tunnels()).isNotEmpty().allMatch(target()::equals);
+			assertThat(cxone.totalConnections()).isEqualTo(this.proxy.tunnels().size());
+			assertThat(this.proxy.notConnect()).isZero();
+		});
 	}
 
 	@Test
 	void whenTheAccessKeyLoginAndDiscoveryRunThroughTheProxyThenTheyGoThroughItToo() {
-		runner().withPropertyValues("cxone.auth-mode=access-key", "cxone.client-id=", "cxone.client-secret=",
-				"cxone.base-url=", "cxone.token-uri=" + cxone.accessKeyLoginUri(), "cxone.issuer=" + cxone.baseUrl(),
-				"cxone.access-key-id=" + EmbeddedCxone.ACCESS_KEY_ID,
-				"cxone.access-key-secret=" + EmbeddedCxone.ACCESS_KEY_SECRET, "cxone.http.proxy.host=127.0.0.1",
-				"cxone.http.proxy.port=" + this.proxy.port())
+		cxone.apiEndpoint(url(""));
+		runner().withPropertyValues(throughTheProxy())
+			.withPropertyValues("cxone.auth-mode=access-key", "cxone.client-id=", "cxone.client-secret=",
+					"cxone.base-url=", "cxone.token-uri=" + url(EmbeddedCxone.ACCESS_KEY_LOGIN_PATH),
+					"cxone.issuer=" + url(""), "cxone.access-key-id=" + EmbeddedCxone.ACCESS_KEY_ID,
+					"cxone.access-key-secret=" + EmbeddedCxone.ACCESS_KEY_SECRET)
 			.run((context) -> {
 				assertThat(context).hasNotFailed().hasSingleBean(CxoneDiscovery.class);
 				String serverTime = context.getBean(CxoneWebClient.class)
@@ -127,26 +152,49 @@ class ProxyTests {
 
 	@Test
 	void whenTheHostIsANonProxyHostThenItIsReachedDirectly() {
-		for (String pattern : List.of("127.0.0.1", "127.*", "*.0.0.1")) {
+		for (String hosts : List.of(HOST, "*.test", "cxone.*", "CXONE.TEST", "intranet.corp|*.test")) {
 			cxone.reset();
-			runner().withPropertyValues("cxone.http.proxy.host=127.0.0.1", "cxone.http.proxy.port=" + this.proxy.port(),
-					"cxone.http.proxy.non-proxy-hosts=cxone.corp.example," + pattern)
+			runner().withPropertyValues(throughTheProxy())
+				.withPropertyValues("cxone.http.proxy.non-proxy-hosts=crm.corp.example," + hosts)
 				.run((context) -> {
 					assertThat(whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT))
 						.contains("Embedded CXone API Key");
-					assertThat(cxone.tokenRequestCount()).as(pattern).isEqualTo(1);
+					assertThat(cxone.tokenRequestCount()).as(hosts).isEqualTo(1);
 				});
 		}
 		assertThat(this.proxy.tunnels()).isEmpty();
 	}
 
 	@Test
-	void whenTheJvmNamesAProxyThenItIsUsedUnlessItsNonProxyHostsSayOtherwise() {
+	void whenTheHostIsLoopbackThenItIsNeverProxiedSoNoCredentialReachesTheProxyInTheClear() throws IOException {
+		try (EmbeddedCxone plain = EmbeddedCxone.start()) {
+			// Plain http, which the starter allows only to loopback: through a proxy it would carry
+			// the client secret and the token in the clear.
+			CxoneTestContexts.runner(plain).withPropertyValues(throughTheProxy()).run((context) -> {
+				assertThat(whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT))
+					.contains("Embedded CXone API Key");
+				assertThat(plain.tokenRequestCount()).isEqualTo(1);
+			});
+			int closed = closedPort();
+			CxoneTestContexts.runner(plain)
+				.withPropertyValues(throughTheProxy())
+				.withPropertyValues("cxone.base-url=http://[::1]:" + closed, "cxone.retry.enabled=false")
+				.run((context) -> assertThatExceptionOfType(CxoneConnectionException.class)
+					.isThrownBy(() -> whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT))
+					.satisfies((ex) -> assertThat(ex.isThroughProxy()).isFalse())
+					.withMessageContaining("directly (it is loopback"));
+		}
+		assertThat(this.proxy.tunnels()).isEmpty();
+		assertThat(this.proxy.notConnect()).isZero();
+	}
+
+	@Test
+	void whenTheJvmNamesAProxyThenItIsUsedAroundItsAndTheStartersNonProxyHosts() {
 		Properties saved = (Properties) System.getProperties().clone();
 		try {
 			System.setProperty("https.proxyHost", "127.0.0.1");
 			System.setProperty("https.proxyPort", Integer.toString(this.proxy.port()));
-			System.setProperty("http.nonProxyHosts", "cxone.corp.example|*.internal");
+			System.setProperty("http.nonProxyHosts", "crm.corp.example|*.internal");
 			runner().run((context) -> {
 				assertThat(whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT))
 					.contains("Embedded CXone API Key");
@@ -154,11 +202,12 @@ class ProxyTests {
 				assertThat(cxone.totalConnections()).isEqualTo(this.proxy.tunnels().size());
 			});
 			int tunnels = this.proxy.tunnels().size();
-			// Without http.nonProxyHosts, the JVM's default (localhost|127.*|[::1]) keeps loopback direct.
-			System.clearProperty("http.nonProxyHosts");
-			runner().run((context) -> assertThat(whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT))
-				.contains("Embedded CXone API Key"));
-			// The starter's own properties win over the JVM's.
+			// cxone.http.proxy.non-proxy-hosts adds to the JVM's.
+			runner().withPropertyValues("cxone.http.proxy.non-proxy-hosts=*.test")
+				.run((context) -> assertThat(whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT))
+					.contains("Embedded CXone API Key"));
+			assertThat(this.proxy.tunnels()).hasSize(tunnels);
+			// The starter's own proxy wins over the JVM's.
 			try (ForwardProxy own = ForwardProxy.start()) {
 				runner().withPropertyValues("cxone.http.proxy.host=127.0.0.1", "cxone.http.proxy.port=" + own.port())
 					.run((context) -> {
@@ -189,27 +238,30 @@ class ProxyTests {
 			CxoneHttpSettings settings = app.getBean("cxoneHttpSettings", CxoneHttpSettings.class);
 			assertThat(settings.proxy().getPassword()).isEqualTo(PROXY_PASSWORD);
 			assertThat(settings.toString()).contains(PROXY_USER).doesNotContain(PROXY_PASSWORD);
-			// TRACE for Reactor Netty, Netty and the starter, and request details on: still not in any line.
-			assertThat(output.getAll()).contains("cxone").doesNotContain(PROXY_PASSWORD).doesNotContain(basic.substring(6));
+			// TRACE for Reactor Netty, Netty, Spring's web client and the starter, request details on:
+			// the connection to the proxy is logged, its password in no form.
+			assertThat(output.getAll()).contains("127.0.0.1:" + guarded.port())
+				.doesNotContain(PROXY_PASSWORD)
+				.doesNotContain(basic.substring(6));
 		}
 	}
 
 	@Test
-	void whenTheProxyRefusesTheCredentialsThenTheTypedErrorNamesTheProxyAndTheyAreNotSentAgain() {
+	void whenTheProxyRefusesTheCredentialsThenTheTypedErrorNamesItAndTheyAreNotSentAgainForAWhile() {
 		try (ForwardProxy guarded = ForwardProxy.start(PROXY_USER, PROXY_PASSWORD)) {
 			runner().withPropertyValues("cxone.http.proxy.host=127.0.0.1", "cxone.http.proxy.port=" + guarded.port(),
-					"cxone.http.proxy.username=" + PROXY_USER, "cxone.http.proxy.password=wrong-" + PROXY_PASSWORD)
+					"cxone.http.proxy.username=" + PROXY_USER, "cxone.http.proxy.password=wrong-" + PROXY_PASSWORD,
+					"cxone.http.proxy.refusal-backoff=1s")
 				.run((context) -> {
-					assertThatExceptionOfType(CxoneTokenException.class)
-						.isThrownBy(() -> whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT))
+					CxoneWebClient client = context.getBean(CxoneWebClient.class);
+					assertThatExceptionOfType(CxoneTokenException.class).isThrownBy(() -> whoami(client).block(TIMEOUT))
 						.satisfies((ex) -> {
 							assertThat(ex.getReason()).isEqualTo(CxoneTokenException.Reason.PROXY_REFUSED);
 							assertThat(ex.getCause()).isInstanceOfSatisfying(CxoneConnectionException.class,
 									(connection) -> {
-										assertThat(connection.getKind())
-											.isEqualTo(CxoneConnectionException.Kind.PROXY_REFUSED);
+										assertThat(connection.getKind()).isEqualTo(Kind.PROXY_REFUSED);
 										assertThat(connection.getProxy()).isEqualTo("127.0.0.1:" + guarded.port());
-										assertThat(connection.getHost()).isEqualTo("127.0.0.1");
+										assertThat(connection.getHost()).isEqualTo(HOST);
 										assertThat(connection.getPort()).isEqualTo(cxone.port());
 									});
 							assertThat(CxoneTestContexts.messages(ex)).doesNotContain(PROXY_PASSWORD);
@@ -218,17 +270,87 @@ class ProxyTests {
 						.withMessageContaining(target())
 						.withMessageContaining("407")
 						.withMessageContaining("cxone.http.proxy.password");
-					// A proxy that refused the credentials is not asked again with them: no lockout.
+					// More calls while the refusal is fresh: the wrong password goes nowhere.
+					for (int i = 0; i < 5; i++) {
+						assertThatExceptionOfType(CxoneTokenException.class)
+							.isThrownBy(() -> whoami(client).block(TIMEOUT))
+							.withMessageContaining("Not sent through the proxy")
+							.withMessageContaining("cxone.http.proxy.refusal-backoff");
+					}
 					assertThat(guarded.refused()).isEqualTo(1);
+					assertThat(guarded.authorizations()).hasSize(1);
 					assertThat(cxone.tokenRequestCount()).isZero();
 				});
 		}
 	}
 
+	@Test
+	void whenTheProxyCannotReachTheHostOrIsNotRunningThenTheErrorNamesIt() throws IOException {
+		int closed = closedPort();
+		// The proxy answers 502: transient, so a GET is retried.
+		runner().withPropertyValues(throughTheProxy())
+			.withPropertyValues("cxone.base-url=https://" + HOST + ":" + closed,
+					"cxone.http.proxy.non-proxy-hosts=none.example", "cxone.retry.max-attempts=2")
+			.run((context) -> assertThatExceptionOfType(CxoneConnectionException.class)
+				.isThrownBy(() -> whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT))
+				.satisfies((ex) -> {
+					assertThat(ex.getKind()).isEqualTo(Kind.PROXY_REFUSED);
+					assertThat(ex.isTransient()).isTrue();
+					assertThat(ex.getAttempts()).isEqualTo(2);
+				})
+				.withMessageContaining("refused to open a tunnel to " + HOST + ":" + closed + ": it answered 502"));
+		// Nothing listens where the proxy should be.
+		int tokenRequests = cxone.tokenRequestCount();
+		runner().withPropertyValues("cxone.http.proxy.host=127.0.0.1", "cxone.http.proxy.port=" + closed,
+				"cxone.token.max-attempts=2")
+			.run((context) -> assertThatExceptionOfType(CxoneTokenException.class)
+				.isThrownBy(() -> whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT))
+				.satisfies((ex) -> {
+					assertThat(ex.getReason()).isEqualTo(CxoneTokenException.Reason.UNREACHABLE);
+					assertThat(ex.getCause()).isInstanceOfSatisfying(CxoneConnectionException.class,
+							(connection) -> assertThat(connection.getProxy()).isEqualTo("127.0.0.1:" + closed));
+				})
+				.withMessageContaining("The proxy 127.0.0.1:" + closed + " (cxone.http.proxy.*) could not be connected "
+						+ "to on the way to " + target()));
+		assertThat(cxone.tokenRequestCount()).isEqualTo(tokenRequests);
+	}
+
+	@Test
+	void whenANameDoesNotResolveThenTheTypedErrorSaysWhichAndWhetherItWasTheProxys() {
+		// Neither name is in the hosts file: each fails to resolve at once, with no DNS query.
+		runner().withPropertyValues("cxone.http.proxy.host=proxy.corp.example", "cxone.http.proxy.port=3128",
+				"cxone.token.max-attempts=1")
+			.run((context) -> assertThatExceptionOfType(CxoneTokenException.class)
+				.isThrownBy(() -> whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT))
+				.satisfies((ex) -> assertThat(ex.getCause()).isInstanceOfSatisfying(CxoneConnectionException.class,
+						(connection) -> assertThat(connection.getKind()).isEqualTo(Kind.UNKNOWN_HOST)))
+				.withMessageContaining("The host name of the proxy proxy.corp.example:3128 (cxone.http.proxy.*) could "
+						+ "not be resolved"));
+		runner().withPropertyValues(throughTheProxy())
+			.withPropertyValues("cxone.base-url=https://nowhere.test:" + cxone.port(),
+					"cxone.http.proxy.non-proxy-hosts=*.test", "cxone.retry.max-attempts=2")
+			.run((context) -> assertThatExceptionOfType(CxoneConnectionException.class)
+				.isThrownBy(() -> whoami(context.getBean(CxoneWebClient.class)).block(TIMEOUT))
+				.satisfies((ex) -> {
+					assertThat(ex.getKind()).isEqualTo(Kind.UNKNOWN_HOST);
+					assertThat(ex.isThroughProxy()).isFalse();
+					assertThat(ex.getAttempts()).isEqualTo(2);
+				})
+				.withMessageContaining("The host name nowhere.test could not be resolved")
+				.withMessageContaining("cxone.base-url (CXONE_BASE_URL)"));
+		assertThat(this.proxy.tunnels()).isEmpty();
+	}
+
+	private static int closedPort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+	}
+
 	private static ConfigurableApplicationContext startApplication(String... properties) {
-		List<String> all = new java.util.ArrayList<>(List.of("spring.main.banner-mode=off",
-				"cxone.base-url=" + cxone.baseUrl(), "cxone.token-uri=" + cxone.tokenUri(),
-				"cxone.client-id=" + EmbeddedCxone.CLIENT_ID, "cxone.client-secret=" + EmbeddedCxone.CLIENT_SECRET,
+		List<String> all = new ArrayList<>(List.of("spring.main.banner-mode=off", "cxone.base-url=" + url(""),
+				"cxone.token-uri=" + url(EmbeddedCxone.TOKEN_PATH), "cxone.client-id=" + EmbeddedCxone.CLIENT_ID,
+				"cxone.client-secret=" + EmbeddedCxone.CLIENT_SECRET,
 				"spring.ssl.bundle.pem.cxone.truststore.certificate=" + cxone.certificatePem(),
 				"cxone.http.ssl.bundle=cxone", "logging.level.reactor.netty=TRACE", "logging.level.io.netty=TRACE",
 				"logging.level.io.github.cxonestarter=TRACE", "logging.level.org.springframework.web=TRACE",
