@@ -23,6 +23,10 @@ import org.springframework.util.StringUtils;
  */
 public class CxonePropertiesValidator {
 
+	private static final String OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+
+	private static final Pattern IP_V4 = Pattern.compile("(" + OCTET + "\\.){3}" + OCTET);
+
 	private static final Pattern HOST_NAME = Pattern
 		.compile("[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?(\\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?)*");
 
@@ -187,6 +191,9 @@ public class CxonePropertiesValidator {
 	 * (bracketed or not), and nothing more: no scheme, port, path or user information.
 	 */
 	private static boolean isHostOrAddress(String host) {
+		if (host.matches("[0-9.]+")) {
+			return IP_V4.matcher(host).matches();
+		}
 		if (HOST_NAME.matcher(host).matches()) {
 			return true;
 		}

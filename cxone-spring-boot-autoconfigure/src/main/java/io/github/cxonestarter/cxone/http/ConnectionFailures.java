@@ -9,10 +9,12 @@ import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 
 import io.github.cxonestarter.cxone.CxoneConnectionException;
 import io.github.cxonestarter.cxone.CxoneConnectionException.Kind;
@@ -30,9 +32,9 @@ import io.netty.handler.timeout.ReadTimeoutException;
  * a URL, so that every client (reactive or blocking) words the same failure the same way.
  * <p>
  * It also remembers a proxy's refusal of the credentials (407): until a growing wait has
- * passed, {@link #refusedEarlier(URI)} fails every request to a proxied host at once,
- * so that a wrong password is not sent again on every call and the proxy does not lock
- * the account out.
+ * passed, {@link #admit(URI)} fails every request to a proxied host at once, and then
+ * lets one through to try again, so that a wrong password is not sent again on every
+ * call and the proxy does not lock the account out.
  *
  * @since 0.1.0
  */
@@ -53,6 +55,8 @@ public class ConnectionFailures {
 
 	private final AtomicReference<Refusal> refusal = new AtomicReference<>();
 
+	private final LongSupplier nanoTime;
+
 	/**
 	 * Create a new instance.
 	 * @param settings the settings the connections are made with
@@ -60,26 +64,68 @@ public class ConnectionFailures {
 	 * credentials; doubled with each further refusal
 	 */
 	public ConnectionFailures(CxoneHttpSettings settings, Duration refusalBackoff) {
+		this(settings, refusalBackoff, System::nanoTime);
+	}
+
+	ConnectionFailures(CxoneHttpSettings settings, Duration refusalBackoff, LongSupplier nanoTime) {
 		this.settings = settings;
 		this.refusalBackoff = refusalBackoff;
+		this.nanoTime = nanoTime;
 	}
 
 	/**
-	 * Return the error to fail a request with at once, because the proxy it would go
-	 * through refused the credentials a moment ago, or {@code null} to send it.
+	 * Decide whether a request may be sent: not while the proxy it would go through has
+	 * just refused the credentials. Once the wait is over, one request is let through to
+	 * try them again (the probe), and the others keep failing at once until it has an
+	 * answer: a refused password goes to the proxy once per wait, however many callers
+	 * there are. The caller reports how the probe ended with {@link #probeEnded}.
 	 * @param uri the URL to request
-	 * @return the error, or {@code null}
+	 * @return the admission: send as usual, send as the probe, or fail at once
 	 */
-	public CxoneConnectionException refusedEarlier(URI uri) {
+	public Admission admit(URI uri) {
 		Refusal last = this.refusal.get();
-		if (last == null || System.nanoTime() - last.at() >= last.backoff().toNanos()
-				|| !this.settings.proxied(uri.getHost())) {
-			return null;
+		if (last == null || !guards(uri)) {
+			return Admission.SEND;
 		}
-		return new CxoneConnectionException("Not sent through the proxy " + proxyName() + ": " + last.reason()
-				+ " The starter sends nothing through it for " + last.backoff().toMillis() + " ms after a refusal "
-				+ "(cxone.http.proxy.refusal-backoff, doubled with each further one), so that the proxy does not "
-				+ "lock the account out.", uri, proxyAddress(null), Kind.PROXY_REFUSED, false, 1, null);
+		long now = this.nanoTime.getAsLong();
+		boolean waiting = now - last.at() < last.backoff().toNanos();
+		// A probe that never ended (cancelled, say) does not hold the others back past another wait.
+		boolean probing = last.probing() && now - last.probeAt() < last.backoff().toNanos();
+		if (!waiting && !probing) {
+			Refusal probe = last.probing(now);
+			if (this.refusal.compareAndSet(last, probe)) {
+				return new Admission(null, probe);
+			}
+		}
+		Refusal current = this.refusal.get();
+		if (current == null) {
+			return Admission.SEND;
+		}
+		String when = (current.probing() ? "; one request is trying the credentials again now" : "")
+				+ ". The starter sends nothing else through it for " + current.backoff().toMillis() + " ms after a "
+				+ "refusal (cxone.http.proxy.refusal-backoff, doubled with each refusal that follows), so that the "
+				+ "proxy does not lock the account out.";
+		return new Admission(new CxoneConnectionException("Not sent through the proxy " + proxyName() + ": "
+				+ current.reason() + when, uri, current.proxy(), Kind.PROXY_REFUSED, false, 1, null), null);
+	}
+
+	/**
+	 * Report how the probe that {@link #admit} let through ended: with an answer (the
+	 * proxy took the credentials, and the refusal is forgotten) or not (another request may
+	 * probe). A refusal of the probe itself was recorded when it was classified.
+	 * @param admission the probe's admission
+	 * @param answered whether the probe got an answer through the proxy
+	 */
+	public void probeEnded(Admission admission, boolean answered) {
+		Refusal probe = admission.probe;
+		if (probe != null) {
+			this.refusal.compareAndSet(probe, answered ? null : probe.released());
+		}
+	}
+
+	private boolean guards(URI uri) {
+		// With the application's own connector, which hosts its proxy serves is not known.
+		return this.settings.proxy() == null || this.settings.proxied(uri.getHost());
 	}
 
 	/**
@@ -105,9 +151,16 @@ public class ConnectionFailures {
 			return proxyRefused(proxyRefusal, uri, target);
 		}
 		String proxy = proxied ? proxyAddress(null) : null;
-		SSLException tls = find(failure, SSLException.class);
-		if (tls != null) {
-			return tlsFailed(tls, uri, target, route, proxy, root, urlProperty);
+		SSLHandshakeException handshake = find(failure, SSLHandshakeException.class);
+		if (handshake != null) {
+			return tlsFailed(handshake, uri, target, route, proxy, root, urlProperty);
+		}
+		if (find(failure, SSLException.class) != null) {
+			// After the handshake: the request may have gone out, as on any connection that broke.
+			return new CxoneConnectionException("The TLS connection to " + target + " " + route + " broke after "
+					+ "its handshake (" + root + "). Check the network path to CXone" + (proxied ? " and the proxy." : ".")
+					+ " The certificates trusted are set with cxone.http.ssl.bundle (CXONE_HTTP_SSL_BUNDLE).", uri, proxy,
+					Kind.CONNECTION_CLOSED, true, 1, failure);
 		}
 		if (find(failure, ConnectTimeoutException.class) != null) {
 			String what = proxied ? "Connecting to the proxy " + proxyName() + " on the way to " + target + " timed out"
@@ -202,7 +255,7 @@ public class ConnectionFailures {
 			String reason = (configured == null || configured.getUsername() != null)
 					? "It refused the credentials: check " + credentials + "."
 					: "It asks for credentials: set " + credentials + ".";
-			remember(reason);
+			remember(reason, proxy);
 			return new CxoneConnectionException(answered + reason, uri, proxy, Kind.PROXY_REFUSED, false, 1, refusal);
 		}
 		boolean refusedHost = code == 403 || code == 405;
@@ -213,16 +266,18 @@ public class ConnectionFailures {
 				Kind.PROXY_REFUSED, !refusedHost, 1, refusal);
 	}
 
-	private void remember(String reason) {
-		long now = System.nanoTime();
+	private void remember(String reason, String proxy) {
+		long now = this.nanoTime.getAsLong();
 		this.refusal.updateAndGet((previous) -> {
-			// The credentials are fixed until a restart, so a refusal that follows one stands for
-			// the same mistake and waits twice as long; one long after the last starts afresh.
-			boolean again = previous != null && now - previous.at() < previous.backoff().multipliedBy(2).toNanos();
-			Duration backoff = again
+			if (previous == null) {
+				return new Refusal(now, this.refusalBackoff, reason, proxy, false, 0);
+			}
+			// Only the probe's refusal is a further one, and waits twice as long: the others are
+			// requests that were on their way before the first refusal was known.
+			Duration backoff = previous.probing()
 					? min(previous.backoff().multipliedBy(2), this.refusalBackoff.multipliedBy(MAX_REFUSAL_BACKOFF_FACTOR))
-					: this.refusalBackoff;
-			return new Refusal(now, backoff, reason);
+					: previous.backoff();
+			return new Refusal(previous.probing() ? now : previous.at(), backoff, reason, proxy, false, 0);
 		});
 	}
 
@@ -230,7 +285,7 @@ public class ConnectionFailures {
 		return (a.compareTo(b) <= 0) ? a : b;
 	}
 
-	private CxoneTlsException tlsFailed(SSLException tls, URI uri, String target, String route, String proxy, String root,
+	private CxoneTlsException tlsFailed(SSLHandshakeException tls, URI uri, String target, String route, String proxy, String root,
 			String urlProperty) {
 		String bundle = this.settings.sslBundleName();
 		String handshake = "The TLS handshake with " + target + " " + route + " failed: ";
@@ -285,7 +340,55 @@ public class ConnectionFailures {
 		return null;
 	}
 
-	private record Refusal(long at, Duration backoff, String reason) {
+	/**
+	 * A refusal of the credentials: when, how long nothing is sent, and whether a probe
+	 * is on its way.
+	 */
+	private record Refusal(long at, Duration backoff, String reason, String proxy, boolean probing, long probeAt) {
+
+		Refusal probing(long now) {
+			return new Refusal(this.at, this.backoff, this.reason, this.proxy, true, now);
+		}
+
+		Refusal released() {
+			return new Refusal(this.at, this.backoff, this.reason, this.proxy, false, 0);
+		}
+
+	}
+
+	/**
+	 * Whether a request may be sent: as usual, as the probe of refused credentials, or
+	 * not at all.
+	 */
+	public static final class Admission {
+
+		static final Admission SEND = new Admission(null, null);
+
+		private final CxoneConnectionException refusal;
+
+		private final Refusal probe;
+
+		private Admission(CxoneConnectionException refusal, Refusal probe) {
+			this.refusal = refusal;
+			this.probe = probe;
+		}
+
+		/**
+		 * Return the error to fail the request with at once.
+		 * @return the error, or {@code null} to send the request
+		 */
+		public CxoneConnectionException refusal() {
+			return this.refusal;
+		}
+
+		/**
+		 * Return whether this request is the probe, whose end must be reported.
+		 * @return whether it is the probe
+		 */
+		public boolean isProbe() {
+			return this.probe != null;
+		}
+
 	}
 
 }

@@ -163,14 +163,18 @@ public final class CxoneProxy {
 	}
 
 	/**
-	 * Return a host as it is compared: lower case, an IPv6 literal without brackets and
-	 * in the JDK's full form (so that {@code ::1}, {@code [::1]} and
+	 * Return a host as it is compared: lower case, without the dot of an absolute name,
+	 * an IPv6 literal without brackets and in the JDK's full form (so that {@code ::1}, {@code [::1]} and
 	 * {@code 0:0:0:0:0:0:0:1} are one host). No name is looked up.
 	 */
 	private static String canonical(String host) {
 		String bare = host.strip().toLowerCase(Locale.ROOT);
 		if (bare.startsWith("[") && bare.endsWith("]")) {
 			bare = bare.substring(1, bare.length() - 1);
+		}
+		if (bare.length() > 1 && bare.endsWith(".")) {
+			// An absolute name (localhost.) is the same host.
+			bare = bare.substring(0, bare.length() - 1);
 		}
 		if (IP_V6_LITERAL.matcher(bare).matches()) {
 			try {

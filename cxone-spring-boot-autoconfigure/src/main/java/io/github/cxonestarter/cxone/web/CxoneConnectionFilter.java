@@ -39,17 +39,24 @@ public class CxoneConnectionFilter implements ExchangeFilterFunction {
 
 	@Override
 	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
-		CxoneConnectionException refused = this.failures.refusedEarlier(request.url());
-		if (refused != null) {
-			return Mono.error(refused);
+		ConnectionFailures.Admission admission = this.failures.admit(request.url());
+		if (admission.refusal() != null) {
+			return Mono.error(admission.refusal());
 		}
-		return next.exchange(request).onErrorMap(WebClientRequestException.class, (ex) -> {
+		Mono<ClientResponse> exchange = next.exchange(request).onErrorMap(WebClientRequestException.class, (ex) -> {
 			if (ReplayableBody.failedToProduce(request)) {
 				return ex;
 			}
 			CxoneConnectionException typed = this.failures.classify(ex, request.url(), this.urlProperty);
 			return (typed != null) ? typed : ex;
 		});
+		if (!admission.isProbe()) {
+			return exchange;
+		}
+		// Only the probe of refused credentials reports how it ended; every other request is as above.
+		return exchange.doOnNext((response) -> this.failures.probeEnded(admission, true))
+			.doOnError((ex) -> this.failures.probeEnded(admission, false))
+			.doOnCancel(() -> this.failures.probeEnded(admission, false));
 	}
 
 }

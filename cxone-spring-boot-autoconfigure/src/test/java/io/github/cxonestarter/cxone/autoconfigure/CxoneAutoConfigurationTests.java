@@ -338,6 +338,7 @@ class CxoneAutoConfigurationTests {
 			"cxone.http.proxy.host=proxy.corp.example:3128|cxone.http.proxy.port=3128",
 			"cxone.http.proxy.host=1:2:3|cxone.http.proxy.port=3128", "cxone.http.proxy.host=[::1|cxone.http.proxy.port=3128",
 			"cxone.http.proxy.host=user@proxy|cxone.http.proxy.port=3128",
+			"cxone.http.proxy.host=999.999.999.999|cxone.http.proxy.port=3128",
 			"cxone.http.proxy.host=proxy|cxone.http.proxy.port=3128|cxone.http.proxy.refusal-backoff=0s",
 			"cxone.http.proxy.host=proxy.corp.example", "cxone.http.proxy.host=proxy|cxone.http.proxy.port=70000",
 			"cxone.http.proxy.port=3128",

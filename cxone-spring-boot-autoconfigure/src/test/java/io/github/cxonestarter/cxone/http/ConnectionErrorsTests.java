@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 
 import io.github.cxonestarter.cxone.CxoneConnectionException;
@@ -24,6 +25,7 @@ import io.github.cxonestarter.cxone.CxoneWebClient;
 import io.github.cxonestarter.cxone.test.EmbeddedCxone;
 import io.github.cxonestarter.cxone.test.EmbeddedCxoneExtension;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -252,6 +254,18 @@ class ConnectionErrorsTests {
 				assertThat(tls.getProblem()).isEqualTo(CxoneTlsException.Problem.HANDSHAKE_FAILED);
 				assertThat(tls.isTransient()).isTrue();
 			});
+	}
+
+	@Test
+	void whenTheTlsConnectionBreaksAfterItsHandshakeThenTheRequestMayHaveBeenSent() {
+		// Netty's "Tag mismatch" on a record that arrives after the request went out.
+		CxoneConnectionException ex = failures(null).classify(
+				wrapped(new DecoderException(new SSLException("Tag mismatch"))), API, BASE_URL);
+		assertThat(ex).isNotInstanceOf(CxoneTlsException.class);
+		assertThat(ex.getKind()).isEqualTo(Kind.CONNECTION_CLOSED);
+		assertThat(ex.isTransient()).isTrue();
+		assertThat(ex.mayHaveBeenSent()).isTrue();
+		assertThat(ex.getMessage()).contains("broke after its handshake");
 	}
 
 	private static ConnectionFailures failures(CxoneProxy proxy) {

@@ -33,6 +33,9 @@ class CxoneProxyTests {
 		assertThat(List.of("localhost", "LOCALHOST", "127.0.0.1", "127.10.20.30", "::1", "[::1]", "0:0:0:0:0:0:0:1"))
 			.noneMatch(proxy::isUsedFor);
 		assertThat(proxy.isUsedFor("localhost.evil.com")).isTrue();
+		// An absolute name is the same host.
+		assertThat(proxy.isUsedFor("localhost.")).isFalse();
+		assertThat(CxoneProxy.of("proxy", 3128, null, null, List.of("cxone.test")).isUsedFor("cxone.test.")).isFalse();
 	}
 
 	@Test

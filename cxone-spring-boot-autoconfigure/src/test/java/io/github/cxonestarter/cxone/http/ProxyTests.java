@@ -25,6 +25,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -251,7 +253,7 @@ class ProxyTests {
 		try (ForwardProxy guarded = ForwardProxy.start(PROXY_USER, PROXY_PASSWORD)) {
 			runner().withPropertyValues("cxone.http.proxy.host=127.0.0.1", "cxone.http.proxy.port=" + guarded.port(),
 					"cxone.http.proxy.username=" + PROXY_USER, "cxone.http.proxy.password=wrong-" + PROXY_PASSWORD,
-					"cxone.http.proxy.refusal-backoff=1s")
+					"cxone.http.proxy.refusal-backoff=30s")
 				.run((context) -> {
 					CxoneWebClient client = context.getBean(CxoneWebClient.class);
 					assertThatExceptionOfType(CxoneTokenException.class).isThrownBy(() -> whoami(client).block(TIMEOUT))
@@ -280,6 +282,33 @@ class ProxyTests {
 					assertThat(guarded.refused()).isEqualTo(1);
 					assertThat(guarded.authorizations()).hasSize(1);
 					assertThat(cxone.tokenRequestCount()).isZero();
+				});
+		}
+	}
+
+	@Test
+	void whenTheWaitAfterARefusalIsOverThenOneOfManyConcurrentCallsTriesTheCredentialsAgain() throws Exception {
+		try (ForwardProxy guarded = ForwardProxy.start(PROXY_USER, PROXY_PASSWORD)) {
+			// The token comes from loopback (never proxied), the API calls through the proxy.
+			runner().withPropertyValues("cxone.token-uri=https://127.0.0.1:" + cxone.port() + EmbeddedCxone.TOKEN_PATH,
+					"cxone.http.proxy.host=127.0.0.1", "cxone.http.proxy.port=" + guarded.port(),
+					"cxone.http.proxy.username=" + PROXY_USER, "cxone.http.proxy.password=wrong-" + PROXY_PASSWORD,
+					"cxone.http.proxy.refusal-backoff=1s", "cxone.retry.enabled=false")
+				.run((context) -> {
+					CxoneWebClient client = context.getBean(CxoneWebClient.class);
+					assertThatExceptionOfType(CxoneConnectionException.class)
+						.isThrownBy(() -> whoami(client).block(TIMEOUT));
+					assertThat(guarded.refused()).isEqualTo(1);
+					Thread.sleep(1200);
+					// The probe is refused as well: the others wait twice as long, and are not sent.
+					List<Mono<String>> calls = new ArrayList<>();
+					for (int i = 0; i < 8; i++) {
+						calls.add(whoami(client).onErrorResume((ex) -> Mono.just("failed")));
+					}
+					assertThat(Flux.merge(calls).collectList().block(TIMEOUT)).hasSize(8)
+						.containsOnly("failed");
+					assertThat(guarded.refused()).isEqualTo(2);
+					assertThat(cxone.apiRequestCount()).isZero();
 				});
 		}
 	}

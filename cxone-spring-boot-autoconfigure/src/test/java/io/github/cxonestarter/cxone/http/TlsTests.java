@@ -1,6 +1,7 @@
 package io.github.cxonestarter.cxone.http;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.cxonestarter.cxone.CxoneConnectionException;
 import io.github.cxonestarter.cxone.CxoneTestContexts;
@@ -9,10 +10,12 @@ import io.github.cxonestarter.cxone.CxoneTokenException;
 import io.github.cxonestarter.cxone.CxoneWebClient;
 import io.github.cxonestarter.cxone.test.EmbeddedCxone;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.http.MediaType;
 
 import static io.github.cxonestarter.cxone.CxoneTestContexts.whoami;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -120,6 +123,41 @@ class TlsTests {
 				assertThat(api.totalConnections()).isEqualTo(1);
 				assertThat(api.apiRequestCount()).isZero();
 			});
+		}
+	}
+
+	@Test
+	void whenTheTlsConnectionBreaksAfterAPostWasWrittenThenItIsNotSentAgainAndItsBodyIsProducedOnce()
+			throws Exception {
+		try (EmbeddedCxone tokens = EmbeddedCxone.start(); CorruptingTlsServer server = CorruptingTlsServer.start()) {
+			AtomicInteger bodySubscriptions = new AtomicInteger();
+			runner(tokens).withPropertyValues("cxone.base-url=https://127.0.0.1:" + server.port(),
+					"spring.ssl.bundle.pem.raw.truststore.certificate=" + server.certificatePem(),
+					"cxone.http.ssl.bundle=raw", "cxone.retry.max-attempts=3", "cxone.retry.initial-backoff=10ms")
+				.run((context) -> {
+					assertThatExceptionOfType(CxoneConnectionException.class)
+						.isThrownBy(() -> context.getBean(CxoneWebClient.class)
+							.post()
+							.uri("/payments/v1/charge")
+							.contentType(MediaType.APPLICATION_JSON)
+							.body(Flux.defer(() -> {
+								bodySubscriptions.incrementAndGet();
+								return Flux.just("{\"amount\":100}");
+							}), String.class)
+							.retrieve()
+							.toBodilessEntity()
+							.block(TIMEOUT))
+						.satisfies((ex) -> {
+							assertThat(ex).isNotInstanceOf(CxoneTlsException.class);
+							assertThat(ex.mayHaveBeenSent()).isTrue();
+							assertThat(ex.getAttempts()).isEqualTo(1);
+						})
+						.withMessageContaining("broke after its handshake")
+						.withMessageContaining("not retried, because POST is not idempotent");
+					// The server read the whole POST before the connection broke: it is not sent again.
+					assertThat(server.requests()).hasSize(1);
+					assertThat(bodySubscriptions).hasValue(1);
+				});
 		}
 	}
 
