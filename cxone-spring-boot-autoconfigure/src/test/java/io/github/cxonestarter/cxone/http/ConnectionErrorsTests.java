@@ -67,8 +67,8 @@ class ConnectionErrorsTests {
 	}
 
 	@Test
-	void whenNothingListensAtTheApiHostThenTheTypedErrorNamesItsHostAndPortAndThatItWasDirect() throws IOException {
-		int closed = closedPort();
+	void whenNothingListensAtTheApiHostThenTheTypedErrorNamesItsHostAndPortAndThatItWasDirect() {
+		int closed = LoopbackSocketServer.closedPort();
 		for (String property : List.of("cxone.retry.enabled=false", "cxone.retry.max-attempts=2")) {
 			CxoneTestContexts.runner(this.cxone)
 				.withPropertyValues("cxone.base-url=http://127.0.0.1:" + closed, property, "cxone.retry.initial-backoff=10ms")
@@ -89,8 +89,8 @@ class ConnectionErrorsTests {
 	}
 
 	@Test
-	void whenARequestOptsOutOfRetriesThenItsConnectionFailureIsTypedToo() throws IOException {
-		int closed = closedPort();
+	void whenARequestOptsOutOfRetriesThenItsConnectionFailureIsTypedToo() {
+		int closed = LoopbackSocketServer.closedPort();
 		CxoneTestContexts.runner(this.cxone).withPropertyValues("cxone.base-url=http://127.0.0.1:" + closed)
 			.run((context) -> assertThatExceptionOfType(CxoneConnectionException.class)
 				.isThrownBy(() -> context.getBean(CxoneWebClient.class)
@@ -105,8 +105,8 @@ class ConnectionErrorsTests {
 	}
 
 	@Test
-	void whenAPostCannotConnectThenItIsRetriedAsNothingWasSent() throws IOException {
-		int closed = closedPort();
+	void whenAPostCannotConnectThenItIsRetriedAsNothingWasSent() {
+		int closed = LoopbackSocketServer.closedPort();
 		CxoneTestContexts.runner(this.cxone)
 			.withPropertyValues("cxone.base-url=http://127.0.0.1:" + closed, "cxone.retry.max-attempts=3",
 					"cxone.retry.initial-backoff=10ms")
@@ -275,12 +275,6 @@ class ConnectionErrorsTests {
 
 	private static WebClientRequestException wrapped(Throwable cause) {
 		return new WebClientRequestException(cause, HttpMethod.GET, API, new HttpHeaders());
-	}
-
-	private static int closedPort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
 	}
 
 }

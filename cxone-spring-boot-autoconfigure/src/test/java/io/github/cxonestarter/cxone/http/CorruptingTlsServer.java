@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -26,9 +25,7 @@ import io.netty.pkitesting.X509Bundle;
  * instead of answering, writes a TLS application-data record that does not decrypt:
  * the client fails with an SSLException after its request was received.
  */
-final class CorruptingTlsServer implements AutoCloseable {
-
-	private final ServerSocket server;
+final class CorruptingTlsServer extends LoopbackSocketServer {
 
 	private final X509Bundle certificate;
 
@@ -36,12 +33,11 @@ final class CorruptingTlsServer implements AutoCloseable {
 
 	private final List<String> requests = new CopyOnWriteArrayList<>();
 
-	private final List<Socket> open = new CopyOnWriteArrayList<>();
-
-	private CorruptingTlsServer(ServerSocket server, X509Bundle certificate, SSLContext context) {
-		this.server = server;
+	private CorruptingTlsServer(X509Bundle certificate, SSLContext context) {
+		super("corrupting-tls-server");
 		this.certificate = certificate;
 		this.context = context;
+		accepting();
 	}
 
 	static CorruptingTlsServer start() throws Exception {
@@ -56,16 +52,7 @@ final class CorruptingTlsServer implements AutoCloseable {
 			.buildSelfSigned();
 		SSLContext context = SSLContext.getInstance("TLS");
 		context.init(certificate.toKeyManagerFactory().getKeyManagers(), null, null);
-		CorruptingTlsServer server = new CorruptingTlsServer(
-				new ServerSocket(0, 50, InetAddress.getLoopbackAddress()), certificate, context);
-		Thread acceptor = new Thread(server::accept, "corrupting-tls-server");
-		acceptor.setDaemon(true);
-		acceptor.start();
-		return server;
-	}
-
-	int port() {
-		return this.server.getLocalPort();
+		return new CorruptingTlsServer(certificate, context);
 	}
 
 	String certificatePem() {
@@ -76,22 +63,8 @@ final class CorruptingTlsServer implements AutoCloseable {
 		return this.requests;
 	}
 
-	private void accept() {
-		while (!this.server.isClosed()) {
-			try {
-				Socket raw = this.server.accept();
-				this.open.add(raw);
-				Thread handler = new Thread(() -> handle(raw), "corrupting-tls-connection");
-				handler.setDaemon(true);
-				handler.start();
-			}
-			catch (IOException ex) {
-				return;
-			}
-		}
-	}
-
-	private void handle(Socket raw) {
+	@Override
+	void handle(Socket raw) {
 		try {
 			raw.setSoTimeout(10_000);
 			SSLSocket tls = (SSLSocket) this.context.getSocketFactory()
@@ -128,12 +101,7 @@ final class CorruptingTlsServer implements AutoCloseable {
 			// The client closed.
 		}
 		finally {
-			try {
-				raw.close();
-			}
-			catch (IOException ex) {
-				// Closing anyway.
-			}
+			closeQuietly(raw);
 		}
 	}
 
@@ -169,24 +137,6 @@ final class CorruptingTlsServer implements AutoCloseable {
 				if (body.toString(StandardCharsets.US_ASCII).endsWith("0\r\n\r\n")) {
 					return;
 				}
-			}
-		}
-	}
-
-	@Override
-	public void close() {
-		try {
-			this.server.close();
-		}
-		catch (IOException ex) {
-			// Closing anyway.
-		}
-		for (Socket socket : this.open) {
-			try {
-				socket.close();
-			}
-			catch (IOException ex) {
-				// Closing anyway.
 			}
 		}
 	}

@@ -6,15 +6,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -29,9 +26,7 @@ import io.github.cxonestarter.cxone.CxoneUrls;
  * {@code 403}, and a name it cannot resolve {@code 502}, so that no test reaches out
  * through it.
  */
-final class ForwardProxy implements AutoCloseable {
-
-	private final ServerSocket server;
+final class ForwardProxy extends LoopbackSocketServer {
 
 	private final String expectedAuthorization;
 
@@ -43,15 +38,11 @@ final class ForwardProxy implements AutoCloseable {
 
 	private final AtomicInteger notConnect = new AtomicInteger();
 
-	private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-
-	private ForwardProxy(String username, String password) throws IOException {
-		this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+	private ForwardProxy(String username, String password) {
+		super("forward-proxy");
 		this.expectedAuthorization = (username != null) ? "Basic " + Base64.getEncoder()
 			.encodeToString((username + ":" + password).getBytes(StandardCharsets.UTF_8)) : null;
-		Thread acceptor = new Thread(this::accept, "forward-proxy-" + this.server.getLocalPort());
-		acceptor.setDaemon(true);
-		acceptor.start();
+		accepting();
 	}
 
 	static ForwardProxy start() {
@@ -59,16 +50,7 @@ final class ForwardProxy implements AutoCloseable {
 	}
 
 	static ForwardProxy start(String username, String password) {
-		try {
-			return new ForwardProxy(username, password);
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	int port() {
-		return this.server.getLocalPort();
+		return new ForwardProxy(username, password);
 	}
 
 	/**
@@ -100,92 +82,60 @@ final class ForwardProxy implements AutoCloseable {
 	}
 
 	@Override
-	public void close() {
-		try {
-			this.server.close();
-		}
-		catch (IOException ex) {
-			// Closing anyway.
-		}
-		for (Socket socket : this.open) {
-			closeQuietly(socket);
-		}
-	}
-
-	private void accept() {
-		while (!this.server.isClosed()) {
-			try {
-				Socket client = this.server.accept();
-				this.open.add(client);
-				Thread handler = new Thread(() -> handle(client), "forward-proxy-connection");
-				handler.setDaemon(true);
-				handler.start();
-			}
-			catch (IOException ex) {
-				return;
-			}
-		}
-	}
-
-	private void handle(Socket client) {
-		try {
-			InputStream in = client.getInputStream();
-			List<String> head = readHead(in);
-			if (head.isEmpty()) {
-				closeQuietly(client);
-				return;
-			}
-			String[] requestLine = head.get(0).split(" ");
-			if (requestLine.length != 3 || !"CONNECT".equals(requestLine[0])) {
-				this.notConnect.incrementAndGet();
-				answer(client, "400 Bad Request");
-				return;
-			}
-			String authorization = header(head, "proxy-authorization");
-			if (authorization != null) {
-				this.authorizations.add(authorization);
-			}
-			if (this.expectedAuthorization != null && !this.expectedAuthorization.equals(authorization)) {
-				this.refused.incrementAndGet();
-				answer(client, "407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test\"");
-				return;
-			}
-			String target = requestLine[1];
-			int colon = target.lastIndexOf(':');
-			String host = target.substring(0, colon);
-			int port = Integer.parseInt(target.substring(colon + 1));
-			String bare = (host.startsWith("[") && host.endsWith("]")) ? host.substring(1, host.length() - 1) : host;
-			InetAddress address = resolve(bare);
-			if (address == null) {
-				answer(client, "502 Bad Gateway");
-				return;
-			}
-			if (!address.isLoopbackAddress()) {
-				answer(client, "403 Forbidden");
-				return;
-			}
-			Socket upstream;
-			try {
-				upstream = new Socket();
-				upstream.connect(new InetSocketAddress(address, port), 5000);
-			}
-			catch (IOException ex) {
-				answer(client, "502 Bad Gateway");
-				return;
-			}
-			this.open.add(upstream);
-			this.tunnels.add(target);
-			OutputStream out = client.getOutputStream();
-			out.write("HTTP/1.1 200 Connection Established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-			out.flush();
-			Thread back = new Thread(() -> pump(upstream, client), "forward-proxy-back");
-			back.setDaemon(true);
-			back.start();
-			pump(client, upstream);
-		}
-		catch (IOException ex) {
+	void handle(Socket client) throws IOException {
+		InputStream in = client.getInputStream();
+		List<String> head = readHead(in);
+		if (head.isEmpty()) {
 			closeQuietly(client);
+			return;
 		}
+		String[] requestLine = head.get(0).split(" ");
+		if (requestLine.length != 3 || !"CONNECT".equals(requestLine[0])) {
+			this.notConnect.incrementAndGet();
+			answer(client, "400 Bad Request");
+			return;
+		}
+		String authorization = header(head, "proxy-authorization");
+		if (authorization != null) {
+			this.authorizations.add(authorization);
+		}
+		if (this.expectedAuthorization != null && !this.expectedAuthorization.equals(authorization)) {
+			this.refused.incrementAndGet();
+			answer(client, "407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test\"");
+			return;
+		}
+		String target = requestLine[1];
+		int colon = target.lastIndexOf(':');
+		String host = target.substring(0, colon);
+		int port = Integer.parseInt(target.substring(colon + 1));
+		String bare = (host.startsWith("[") && host.endsWith("]")) ? host.substring(1, host.length() - 1) : host;
+		InetAddress address = resolve(bare);
+		if (address == null) {
+			answer(client, "502 Bad Gateway");
+			return;
+		}
+		if (!address.isLoopbackAddress()) {
+			answer(client, "403 Forbidden");
+			return;
+		}
+		Socket upstream;
+		try {
+			upstream = new Socket();
+			upstream.connect(new InetSocketAddress(address, port), 5000);
+		}
+		catch (IOException ex) {
+			answer(client, "502 Bad Gateway");
+			return;
+		}
+		track(upstream);
+		this.tunnels.add(target);
+		OutputStream out = client.getOutputStream();
+		out.write("HTTP/1.1 200 Connection Established\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+		out.flush();
+		Thread back = new Thread(() -> pump(upstream, client), "forward-proxy-back");
+		back.setDaemon(true);
+		back.start();
+		pump(client, upstream);
 	}
 
 	private void pump(Socket from, Socket to) {
@@ -260,16 +210,6 @@ final class ForwardProxy implements AutoCloseable {
 			}
 		}
 		return null;
-	}
-
-	private void closeQuietly(Socket socket) {
-		this.open.remove(socket);
-		try {
-			socket.close();
-		}
-		catch (IOException ex) {
-			// Already closed.
-		}
 	}
 
 }

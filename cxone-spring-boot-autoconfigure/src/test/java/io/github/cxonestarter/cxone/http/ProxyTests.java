@@ -1,8 +1,5 @@
 package io.github.cxonestarter.cxone.http;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -168,7 +165,7 @@ class ProxyTests {
 	}
 
 	@Test
-	void whenTheHostIsLoopbackThenItIsNeverProxiedSoNoCredentialReachesTheProxyInTheClear() throws IOException {
+	void whenTheHostIsLoopbackThenItIsNeverProxiedSoNoCredentialReachesTheProxyInTheClear() {
 		try (EmbeddedCxone plain = EmbeddedCxone.start()) {
 			// Plain http, which the starter allows only to loopback: through a proxy it would carry
 			// the client secret and the token in the clear.
@@ -177,7 +174,7 @@ class ProxyTests {
 					.contains("Embedded CXone API Key");
 				assertThat(plain.tokenRequestCount()).isEqualTo(1);
 			});
-			int closed = closedPort();
+			int closed = LoopbackSocketServer.closedPort();
 			CxoneTestContexts.runner(plain)
 				.withPropertyValues(throughTheProxy())
 				.withPropertyValues("cxone.base-url=http://[::1]:" + closed, "cxone.retry.enabled=false")
@@ -314,8 +311,8 @@ class ProxyTests {
 	}
 
 	@Test
-	void whenTheProxyCannotReachTheHostOrIsNotRunningThenTheErrorNamesIt() throws IOException {
-		int closed = closedPort();
+	void whenTheProxyCannotReachTheHostOrIsNotRunningThenTheErrorNamesIt() {
+		int closed = LoopbackSocketServer.closedPort();
 		// The proxy answers 502: transient, so a GET is retried.
 		runner().withPropertyValues(throughTheProxy())
 			.withPropertyValues("cxone.base-url=https://" + HOST + ":" + closed,
@@ -368,12 +365,6 @@ class ProxyTests {
 				.withMessageContaining("The host name nowhere.test could not be resolved")
 				.withMessageContaining("cxone.base-url (CXONE_BASE_URL)"));
 		assertThat(this.proxy.tunnels()).isEmpty();
-	}
-
-	private static int closedPort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
 	}
 
 	private static ConfigurableApplicationContext startApplication(String... properties) {
