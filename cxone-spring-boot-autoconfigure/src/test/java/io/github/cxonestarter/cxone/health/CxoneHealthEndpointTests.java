@@ -76,6 +76,34 @@ class CxoneHealthEndpointTests {
 	}
 
 	@Test
+	void whenCxonesCertificateIsTrustedOnlyThroughTheSslBundleThenHealthIsUpOverHttpsAndDownWithoutIt() {
+		try (EmbeddedCxone https = EmbeddedCxone.startHttps()) {
+			String[] atHttps = { "cxone.base-url=" + https.baseUrl(), "cxone.token-uri=" + https.tokenUri() };
+			try (ConfigurableApplicationContext app = start(append(atHttps,
+					"spring.ssl.bundle.pem.cxone.truststore.certificate=" + https.certificatePem(),
+					"cxone.http.ssl.bundle=cxone"))) {
+				Map<String, Object> cxoneHealth = component(health(app));
+				assertThat(cxoneHealth).containsEntry("status", "UP");
+				assertThat(details(cxoneHealth)).containsEntry("name", "Embedded CXone API Key");
+			}
+			try (ConfigurableApplicationContext app = start(atHttps)) {
+				Map<String, Object> cxoneHealth = component(health(app));
+				assertThat(cxoneHealth).containsEntry("status", "DOWN");
+				assertThat(details(cxoneHealth)).containsEntry("reason", "TLS_FAILURE");
+				assertThat((String) details(cxoneHealth).get("error")).contains("127.0.0.1:" + https.port(),
+						"not trusted", "cxone.http.ssl.bundle");
+			}
+			assertThat(https.tokenRequestCount()).isEqualTo(1);
+		}
+	}
+
+	private static String[] append(String[] first, String... more) {
+		List<String> all = new ArrayList<>(List.of(first));
+		all.addAll(List.of(more));
+		return all.toArray(String[]::new);
+	}
+
+	@Test
 	void whenThePermissionIsMissingThenHealthIsDownSayingSo() {
 		cxone.requireScope("/platform/v1/whoami", "whoami.read");
 		try (ConfigurableApplicationContext app = start()) {
