@@ -105,8 +105,10 @@ public class ConnectionFailures {
 				+ ". The starter sends nothing else through it for " + current.backoff().toMillis() + " ms after a "
 				+ "refusal (cxone.http.proxy.refusal-backoff, doubled with each refusal that follows), so that the "
 				+ "proxy does not lock the account out.";
-		return new Admission(new CxoneConnectionException("Not sent through the proxy " + proxyName() + ": "
-				+ current.reason() + when, uri, current.proxy(), Kind.PROXY_REFUSED, false, 1, null), null);
+		String reason = current.reason().endsWith(".") ? current.reason().substring(0, current.reason().length() - 1)
+				: current.reason();
+		return new Admission(new CxoneConnectionException("Not sent through the proxy " + proxyName() + ": " + reason
+				+ when, uri, current.proxy(), Kind.PROXY_REFUSED, false, 1, null), null);
 	}
 
 	/**
