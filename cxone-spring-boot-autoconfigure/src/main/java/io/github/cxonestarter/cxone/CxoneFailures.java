@@ -23,13 +23,28 @@ public final class CxoneFailures {
 	 * @return whether it timed out
 	 */
 	public static boolean isTimeout(Throwable failure) {
+		return find(failure, TimeoutException.class) != null || find(failure, ReadTimeoutException.class) != null
+				|| find(failure, ConnectTimeoutException.class) != null;
+	}
+
+	/**
+	 * Return the failure itself or the first of its causes that is of the given type.
+	 * @param <T> the type
+	 * @param failure the failure
+	 * @param type the type to look for
+	 * @return the failure or cause of that type, or {@code null}
+	 * @since 0.1.0
+	 */
+	public static <T> T find(Throwable failure, Class<T> type) {
 		for (Throwable candidate = failure; candidate != null; candidate = candidate.getCause()) {
-			if (candidate instanceof TimeoutException || candidate instanceof ReadTimeoutException
-					|| candidate instanceof ConnectTimeoutException) {
-				return true;
+			if (type.isInstance(candidate)) {
+				return type.cast(candidate);
+			}
+			if (candidate.getCause() == candidate) {
+				break;
 			}
 		}
-		return false;
+		return null;
 	}
 
 	/**

@@ -7,7 +7,6 @@ import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.security.cert.CertificateException;
 import java.time.Duration;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.regex.Matcher;
@@ -23,7 +22,6 @@ import io.github.cxonestarter.cxone.CxoneTlsException;
 import io.github.cxonestarter.cxone.CxoneTlsException.Problem;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.proxy.ProxyConnectException;
-import io.netty.handler.timeout.ReadTimeoutException;
 
 /**
  * Turns a transport's failure to get an answer into a {@link CxoneConnectionException}
@@ -140,7 +138,7 @@ public class ConnectionFailures {
 	 * @return the error, or {@code null}
 	 */
 	public CxoneConnectionException classify(Throwable failure, URI uri, String urlProperty) {
-		CxoneConnectionException typed = find(failure, CxoneConnectionException.class);
+		CxoneConnectionException typed = CxoneFailures.find(failure, CxoneConnectionException.class);
 		if (typed != null) {
 			return typed;
 		}
@@ -148,23 +146,23 @@ public class ConnectionFailures {
 		boolean proxied = this.settings.proxied(uri.getHost());
 		String route = route(uri.getHost());
 		String root = CxoneFailures.rootCause(failure);
-		ProxyConnectException proxyRefusal = find(failure, ProxyConnectException.class);
+		ProxyConnectException proxyRefusal = CxoneFailures.find(failure, ProxyConnectException.class);
 		if (proxyRefusal != null) {
 			return proxyRefused(proxyRefusal, uri, target);
 		}
 		String proxy = proxied ? proxyAddress(null) : null;
-		SSLHandshakeException handshake = find(failure, SSLHandshakeException.class);
+		SSLHandshakeException handshake = CxoneFailures.find(failure, SSLHandshakeException.class);
 		if (handshake != null) {
 			return tlsFailed(handshake, uri, target, route, proxy, root, urlProperty);
 		}
-		if (find(failure, SSLException.class) != null) {
+		if (CxoneFailures.find(failure, SSLException.class) != null) {
 			// After the handshake: the request may have gone out, as on any connection that broke.
 			return new CxoneConnectionException("The TLS connection to " + target + " " + route + " broke after "
 					+ "its handshake (" + root + "). Check the network path to CXone" + (proxied ? " and the proxy." : ".")
 					+ " The certificates trusted are set with cxone.http.ssl.bundle (CXONE_HTTP_SSL_BUNDLE).", uri, proxy,
 					Kind.CONNECTION_CLOSED, true, 1, failure);
 		}
-		if (find(failure, ConnectTimeoutException.class) != null) {
+		if (CxoneFailures.find(failure, ConnectTimeoutException.class) != null) {
 			String what = proxied ? "Connecting to the proxy " + proxyName() + " on the way to " + target + " timed out"
 					: "Connecting to " + target + " " + route + " timed out";
 			String fix = proxied ? "Check that the proxy is reachable from here, or raise cxone.http.connect-timeout."
@@ -174,7 +172,8 @@ public class ConnectionFailures {
 					+ this.settings.connectTimeout().toMillis() + " ms). " + fix, uri, proxy, Kind.CONNECT_TIMEOUT, true,
 					1, failure);
 		}
-		if (find(failure, UnknownHostException.class) != null || find(failure, UnresolvedAddressException.class) != null) {
+		if (CxoneFailures.find(failure, UnknownHostException.class) != null
+				|| CxoneFailures.find(failure, UnresolvedAddressException.class) != null) {
 			String what = proxied ? "The host name of the proxy " + proxyName() + " could not be resolved (" + root
 					+ "), on the way to " + target + ". Check cxone.http.proxy.host."
 					: "The host name " + uri.getHost() + " could not be resolved (" + root + "), connecting " + route
@@ -182,7 +181,7 @@ public class ConnectionFailures {
 							+ PROXY_FIX + ".";
 			return new CxoneConnectionException(what, uri, proxy, Kind.UNKNOWN_HOST, true, 1, failure);
 		}
-		if (find(failure, ConnectException.class) != null) {
+		if (CxoneFailures.find(failure, ConnectException.class) != null) {
 			String what = proxied ? "The proxy " + proxyName() + " could not be connected to on the way to " + target
 					+ " (" + root + "). Check cxone.http.proxy.host and cxone.http.proxy.port, and that the proxy is "
 					+ "running."
@@ -190,13 +189,14 @@ public class ConnectionFailures {
 							+ "; if this network reaches the internet only through an HTTP proxy, " + PROXY_FIX + ".";
 			return new CxoneConnectionException(what, uri, proxy, Kind.CONNECTION_FAILED, true, 1, failure);
 		}
-		if (find(failure, ReadTimeoutException.class) != null || find(failure, TimeoutException.class) != null) {
+		// A connect timeout was told above: what times out here is the answer.
+		if (CxoneFailures.isTimeout(failure)) {
 			return new CxoneConnectionException(target + " " + route + " sent no answer within cxone.http.response-timeout ("
 					+ this.settings.responseTimeout().toMillis() + " ms). Raise cxone.http.response-timeout "
 					+ "(CXONE_HTTP_RESPONSE_TIMEOUT), or check CXone's status.", uri, proxy, Kind.RESPONSE_TIMEOUT, true,
 					1, failure);
 		}
-		if (find(failure, IOException.class) != null) {
+		if (CxoneFailures.find(failure, IOException.class) != null) {
 			return new CxoneConnectionException("The connection to " + target + " " + route
 					+ " closed before an answer came (" + root + "). Check the network path to CXone"
 					+ (proxied ? " and the proxy." : "."), uri, proxy, Kind.CONNECTION_CLOSED, true, 1, failure);
@@ -291,7 +291,7 @@ public class ConnectionFailures {
 			String urlProperty) {
 		String bundle = this.settings.sslBundleName();
 		String handshake = "The TLS handshake with " + target + " " + route + " failed: ";
-		CertificateException certificate = find(tls, CertificateException.class);
+		CertificateException certificate = CxoneFailures.find(tls, CertificateException.class);
 		if (certificate != null && isHostNameMismatch(certificate)) {
 			return new CxoneTlsException(handshake + "the certificate it presented is not issued for " + uri.getHost()
 					+ " (" + root + "). Check that " + urlProperty + " names the host the certificate is for; a "
@@ -328,18 +328,6 @@ public class ConnectionFailures {
 			}
 		}
 		return false;
-	}
-
-	private static <T> T find(Throwable failure, Class<T> type) {
-		for (Throwable candidate = failure; candidate != null; candidate = candidate.getCause()) {
-			if (type.isInstance(candidate)) {
-				return type.cast(candidate);
-			}
-			if (candidate.getCause() == candidate) {
-				break;
-			}
-		}
-		return null;
 	}
 
 	/**
