@@ -5,6 +5,7 @@ import io.github.cxonestarter.cxone.test.EmbeddedCxone;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -23,7 +24,8 @@ public final class CxoneTestContexts {
 	 */
 	public static ApplicationContextRunner runner() {
 		return new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, CxoneAutoConfiguration.class));
+			.withConfiguration(AutoConfigurations.of(WebClientAutoConfiguration.class, RestClientAutoConfiguration.class,
+					CxoneAutoConfiguration.class));
 	}
 
 	/**
@@ -71,6 +73,15 @@ public final class CxoneTestContexts {
 	 */
 	public static Mono<String> whoami(CxoneWebClient client) {
 		return client.get().uri(EmbeddedCxone.WHOAMI_PATH).retrieve().bodyToMono(String.class);
+	}
+
+	/**
+	 * Call "who am I" through the blocking client.
+	 * @param client the client
+	 * @return the answer's body
+	 */
+	public static String whoami(CxoneRestClient client) {
+		return client.get().uri(EmbeddedCxone.WHOAMI_PATH).retrieve().body(String.class);
 	}
 
 }

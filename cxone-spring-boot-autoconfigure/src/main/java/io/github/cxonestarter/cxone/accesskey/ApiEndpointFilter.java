@@ -47,16 +47,31 @@ public class ApiEndpointFilter implements ExchangeFilterFunction {
 	@Override
 	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
 		URI url = request.url();
-		if (!PLACEHOLDER.getHost().equalsIgnoreCase(url.getHost())) {
+		if (!isPlaceholder(url)) {
 			return next.exchange(request);
 		}
-		return apiEndpoint().flatMap((base) -> next.exchange(ClientRequest.from(request)
-			.url(UriComponentsBuilder.fromUri(base)
-				.path(url.getRawPath())
-				.query(url.getRawQuery())
-				.build(true)
-				.toUri())
-			.build()));
+		return apiEndpoint().flatMap((base) -> next.exchange(ClientRequest.from(request).url(resolve(base, url)).build()));
+	}
+
+	/**
+	 * Return whether the given URL still has the {@link #PLACEHOLDER} host, to be replaced
+	 * by the discovered API endpoint.
+	 * @param url the URL requested
+	 * @return whether it is to be resolved
+	 */
+	public static boolean isPlaceholder(URI url) {
+		return PLACEHOLDER.getHost().equalsIgnoreCase(url.getHost());
+	}
+
+	/**
+	 * Return the given placeholder URL on the discovered API endpoint: its path and query
+	 * kept as they are, encoded.
+	 * @param apiEndpoint the discovered API endpoint
+	 * @param url the URL requested
+	 * @return the URL to send the request to
+	 */
+	public static URI resolve(URI apiEndpoint, URI url) {
+		return UriComponentsBuilder.fromUri(apiEndpoint).path(url.getRawPath()).query(url.getRawQuery()).build(true).toUri();
 	}
 
 }

@@ -1,22 +1,22 @@
 package io.github.cxonestarter.cxone.autoconfigure;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 
+import io.github.cxonestarter.cxone.CxoneRestClientCustomizer;
 import io.github.cxonestarter.cxone.CxoneWebClient;
 import io.github.cxonestarter.cxone.CxoneWebClientCustomizer;
 import io.github.cxonestarter.cxone.accesskey.ApiEndpointFilter;
 import io.github.cxonestarter.cxone.http.ConnectionFailures;
 import io.github.cxonestarter.cxone.http.CxoneHttpSettings;
 import io.github.cxonestarter.cxone.http.ReactorHttpClients;
+import io.github.cxonestarter.cxone.token.BlockingTokens;
 import io.github.cxonestarter.cxone.token.CxoneTokenManager;
 import io.github.cxonestarter.cxone.token.RetryingTokenResponseClient;
 import io.github.cxonestarter.cxone.token.TokenEventListener;
-import io.github.cxonestarter.cxone.web.CxoneAuthorizationFilter;
+import io.github.cxonestarter.cxone.web.CxoneClientBuilders;
 import io.github.cxonestarter.cxone.web.CxoneConnectionFilter;
-import io.github.cxonestarter.cxone.web.CxoneRequestBodyFilter;
-import io.github.cxonestarter.cxone.web.CxoneRetryFilter;
+import io.github.cxonestarter.cxone.web.RetryPolicy;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -37,11 +37,10 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.client.ReactorClientHttpRequestFactory;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
-import org.springframework.http.codec.ClientCodecConfigurer;
 import org.springframework.security.oauth2.client.InMemoryReactiveOAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
@@ -51,9 +50,10 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
- * Auto-configuration} for {@link CxoneWebClient}: a CXone client registration of its own,
+ * Auto-configuration} for {@link CxoneWebClient} and {@link io.github.cxonestarter.cxone.CxoneRestClient}:
+ * a CXone client registration of its own,
  * an application-scoped token manager on Spring Security's OAuth2 client, and a
- * {@link WebClient} built from Boot's {@link WebClient.Builder}.
+ * {@link WebClient} and a RestClient built from clones of Boot's builders.
  * <p>
  * The registration repository, the token store and Spring Security's client manager are
  * beans that are not default candidates for injection, so that an application's own
@@ -61,11 +61,13 @@ import org.springframework.web.reactive.function.client.WebClient;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = WebClientAutoConfiguration.class)
+@AutoConfiguration(after = WebClientAutoConfiguration.class,
+		afterName = "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration")
 @ConditionalOnClass({ WebClient.class, ReactiveOAuth2AuthorizedClientManager.class, HttpClient.class })
 @ConditionalOnBooleanProperty(name = "cxone.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(CxoneProperties.class)
-@Import({ ClientCredentialsConfiguration.class, AccessKeyConfiguration.class })
+@Import({ ClientCredentialsConfiguration.class, AccessKeyConfiguration.class, RestClientConfiguration.class,
+		HttpServiceGroupConfiguration.class })
 public final class CxoneAutoConfiguration {
 
 	/**
@@ -131,10 +133,24 @@ public final class CxoneAutoConfiguration {
 	}
 
 	@Bean(defaultCandidate = false)
-	@ConditionalOnMissingBean(name = "cxoneClientHttpConnector")
-	ClientHttpConnector cxoneClientHttpConnector(@Qualifier("cxoneHttpSettings") CxoneHttpSettings settings,
+	@ConditionalOnMissingBean(name = "cxoneHttpClient")
+	HttpClient cxoneHttpClient(@Qualifier("cxoneHttpSettings") CxoneHttpSettings settings,
 			@Qualifier("cxoneConnectionProvider") ConnectionProvider connectionProvider) {
-		return new ReactorClientHttpConnector(ReactorHttpClients.create(settings, connectionProvider));
+		return ReactorHttpClients.create(settings, connectionProvider);
+	}
+
+	@Bean(defaultCandidate = false)
+	@ConditionalOnMissingBean(name = "cxoneClientHttpConnector")
+	ClientHttpConnector cxoneClientHttpConnector(@Qualifier("cxoneHttpClient") HttpClient httpClient) {
+		return new ReactorClientHttpConnector(httpClient);
+	}
+
+	@Bean(defaultCandidate = false)
+	@ConditionalOnMissingBean(name = "cxoneClientHttpRequestFactory")
+	ClientHttpRequestFactory cxoneClientHttpRequestFactory(@Qualifier("cxoneHttpClient") HttpClient httpClient) {
+		// The same Reactor Netty client, pool, proxy and trust as the WebClient side: one set of
+		// connections and one way of typing their failures for both clients.
+		return new ReactorClientHttpRequestFactory(httpClient);
 	}
 
 	@Bean(defaultCandidate = false)
@@ -154,7 +170,7 @@ public final class CxoneAutoConfiguration {
 		// the access key secret or a token.
 		return WebClient.builder()
 			.clientConnector(connector)
-			.codecs(CxoneAutoConfiguration::withoutRequestDetails)
+			.codecs(CxoneClientBuilders::withoutRequestDetails)
 			.filter(new CxoneConnectionFilter(failures, "cxone.token-uri (CXONE_TOKEN_URI) or cxone.issuer (CXONE_ISSUER)"))
 			.build();
 	}
@@ -174,10 +190,6 @@ public final class CxoneAutoConfiguration {
 				TokenEventListener.composite(listeners.orderedStream().toList()));
 	}
 
-	private static void withoutRequestDetails(ClientCodecConfigurer codecs) {
-		codecs.defaultCodecs().enableLoggingRequestDetails(false);
-	}
-
 	private static IntervalFunction refusalBackoff(Duration initial) {
 		return IntervalFunction.ofExponentialBackoff(initial, 2.0, initial.multipliedBy(64));
 	}
@@ -187,7 +199,7 @@ public final class CxoneAutoConfiguration {
 	@ConditionalOnBooleanProperty(name = "cxone.retry.enabled", matchIfMissing = true)
 	Retry cxoneRetry(CxoneProperties properties, ObjectProvider<RetryRegistry> registry) {
 		CxoneProperties.Retry retry = properties.getRetry();
-		RetryConfig config = CxoneRetryFilter.retryConfig(retry.getMaxAttempts(),
+		RetryConfig config = RetryPolicy.retryConfig(retry.getMaxAttempts(),
 				IntervalFunction.ofExponentialRandomBackoff(retry.getInitialBackoff(), retry.getMultiplier(), 0.5,
 						retry.getMaxBackoff()));
 		RetryRegistry applicationRegistry = registry.getIfUnique();
@@ -195,37 +207,36 @@ public final class CxoneAutoConfiguration {
 				: Retry.of(RETRY_NAME, config);
 	}
 
-	@Bean
-	@ConditionalOnMissingBean
-	CxoneWebClient cxoneWebClient(CxoneProperties properties, CxoneEndpoints endpoints, CxoneTokenManager tokenManager,
+	@Bean(defaultCandidate = false)
+	@ConditionalOnMissingBean(name = "cxoneBlockingTokens")
+	BlockingTokens cxoneBlockingTokens(CxoneProperties properties, CxoneTokenManager tokenManager) {
+		return new BlockingTokens(tokenManager, properties.getToken().getTimeout());
+	}
+
+	@Bean(defaultCandidate = false)
+	@ConditionalOnMissingBean(name = "cxoneClientBuilders")
+	CxoneClientBuilders cxoneClientBuilders(CxoneProperties properties, CxoneEndpoints endpoints,
+			@Qualifier("cxoneBlockingTokens") BlockingTokens tokens,
 			@Qualifier("cxoneClientHttpConnector") ClientHttpConnector connector,
+			@Qualifier("cxoneClientHttpRequestFactory") ClientHttpRequestFactory requestFactory,
 			@Qualifier("cxoneConnectionFailures") ConnectionFailures failures,
 			@Qualifier("cxoneRetry") ObjectProvider<Retry> retry, ObjectProvider<ApiEndpointFilter> apiEndpoint,
-			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<CxoneWebClientCustomizer> customizers) {
-		URI baseUrl = (endpoints.baseUrl() != null) ? endpoints.baseUrl() : ApiEndpointFilter.PLACEHOLDER;
+			ObjectProvider<CxoneWebClientCustomizer> webClientCustomizers,
+			ObjectProvider<CxoneRestClientCustomizer> restClientCustomizers) {
+		return new CxoneClientBuilders(tokens, endpoints.baseUrl(), apiEndpoint.getIfAvailable(), retry.getIfAvailable(),
+				new RetryPolicy(properties.getRetry().isRetryNonIdempotent(), properties.getRetry().getMaxRetryAfter()),
+				new CxoneClientBuilders.Connections(connector, requestFactory, failures,
+						properties.getHttp().getMaxReplayBodySize()),
+				webClientCustomizers.orderedStream().toList(), restClientCustomizers.orderedStream().toList());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CxoneWebClient cxoneWebClient(@Qualifier("cxoneClientBuilders") CxoneClientBuilders builders,
+			ObjectProvider<WebClient.Builder> webClientBuilder) {
 		// A clone: the builder is the application's (a singleton bean of its own, perhaps),
-		// and its other WebClients must not get CXone's base URL, filters or token. Request
-		// details are not logged, whatever spring.http.codecs.log-request-details says: they
-		// would show the bearer token.
-		WebClient.Builder builder = webClientBuilder.getIfAvailable(WebClient::builder)
-			.clone()
-			.codecs(CxoneAutoConfiguration::withoutRequestDetails)
-			.clientConnector(connector)
-			.baseUrl(baseUrl.toString())
-			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE);
-		// First, so that every attempt below (retries, the replay after a 401) sends the same bytes.
-		builder.filter(new CxoneRequestBodyFilter(properties.getHttp().getMaxReplayBodySize()));
-		apiEndpoint.ifAvailable(builder::filter);
-		// Retry wraps authorization, so that every attempt gets a valid token.
-		retry.ifAvailable((cxoneRetry) -> builder.filter(new CxoneRetryFilter(cxoneRetry,
-				properties.getRetry().isRetryNonIdempotent(), properties.getRetry().getMaxRetryAfter())));
-		ApiEndpointFilter discovered = apiEndpoint.getIfAvailable();
-		builder.filter((discovered != null) ? new CxoneAuthorizationFilter(tokenManager, discovered::apiEndpoint)
-				: new CxoneAuthorizationFilter(tokenManager, baseUrl));
-		// Innermost, so that every attempt's failure to get an answer is typed before the retry judges it.
-		builder.filter(new CxoneConnectionFilter(failures, "cxone.base-url (CXONE_BASE_URL)"));
-		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-		return new CxoneWebClient(builder.build());
+		// and its other WebClients must not get CXone's base URL, filters or token.
+		return new CxoneWebClient(builders.configure(webClientBuilder.getIfAvailable(WebClient::builder).clone()).build());
 	}
 
 }

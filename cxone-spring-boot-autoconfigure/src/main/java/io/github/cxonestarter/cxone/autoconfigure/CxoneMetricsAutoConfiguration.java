@@ -1,9 +1,10 @@
 package io.github.cxonestarter.cxone.autoconfigure;
 
+import io.github.cxonestarter.cxone.CxoneRestClientCustomizer;
 import io.github.cxonestarter.cxone.CxoneWebClientCustomizer;
 import io.github.cxonestarter.cxone.metrics.CxoneMetrics;
 import io.github.cxonestarter.cxone.token.RetryingTokenResponseClient;
-import io.github.cxonestarter.cxone.web.CxoneRetryFilter;
+import io.github.cxonestarter.cxone.web.RetryPolicy;
 import io.github.resilience4j.retry.Retry;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -35,7 +36,7 @@ public final class CxoneMetricsAutoConfiguration {
 	CxoneMetrics cxoneMetrics(MeterRegistry registry, @Qualifier("cxoneRetry") ObjectProvider<Retry> apiRetry,
 			@Qualifier("cxoneTokenRetry") ObjectProvider<Retry> tokenRetry) {
 		CxoneMetrics metrics = new CxoneMetrics(registry);
-		apiRetry.ifAvailable((retry) -> metrics.bindRetry(retry, "api", CxoneRetryFilter::causeOf));
+		apiRetry.ifAvailable((retry) -> metrics.bindRetry(retry, "api", RetryPolicy::causeOf));
 		tokenRetry.ifAvailable((retry) -> metrics.bindRetry(retry, "token", RetryingTokenResponseClient::causeOf));
 		return metrics;
 	}
@@ -43,6 +44,11 @@ public final class CxoneMetricsAutoConfiguration {
 	@Bean
 	CxoneWebClientCustomizer cxoneMetricsWebClientCustomizer(CxoneMetrics metrics) {
 		return (builder) -> builder.filter(metrics);
+	}
+
+	@Bean
+	CxoneRestClientCustomizer cxoneMetricsRestClientCustomizer(CxoneMetrics metrics) {
+		return (builder) -> builder.requestInterceptor(metrics);
 	}
 
 }

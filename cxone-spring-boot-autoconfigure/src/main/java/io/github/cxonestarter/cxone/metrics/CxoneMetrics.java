@@ -1,5 +1,6 @@
 package io.github.cxonestarter.cxone.metrics;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.function.Function;
 
@@ -11,6 +12,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import reactor.core.publisher.Mono;
 
+import org.springframework.http.HttpRequest;
+import org.springframework.http.client.ClientHttpRequestExecution;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
@@ -25,12 +30,13 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
  * <li>{@code cxone.token.evictions}: tokens dropped after the API refused them;</li>
  * <li>{@code cxone.retries}: retries, tagged {@code target} ({@code api} or
  * {@code token}) and {@code cause} (the status, {@code timeout} or {@code connection});</li>
- * <li>{@code cxone.responses.rate-limited}: 429 answers from the API, retried or not.</li>
+ * <li>{@code cxone.responses.rate-limited}: 429 answers from the API, retried or not,
+ * to either client.</li>
  * </ul>
  *
  * @since 0.1.0
  */
-public class CxoneMetrics implements TokenEventListener, ExchangeFilterFunction {
+public class CxoneMetrics implements TokenEventListener, ExchangeFilterFunction, ClientHttpRequestInterceptor {
 
 	private final MeterRegistry registry;
 
@@ -95,11 +101,21 @@ public class CxoneMetrics implements TokenEventListener, ExchangeFilterFunction 
 
 	@Override
 	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
-		return next.exchange(request).doOnNext((response) -> {
-			if (response.statusCode().value() == 429) {
-				this.rateLimited.increment();
-			}
-		});
+		return next.exchange(request).doOnNext((response) -> answered(response.statusCode().value()));
+	}
+
+	@Override
+	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
+			throws IOException {
+		ClientHttpResponse response = execution.execute(request, body);
+		answered(response.getStatusCode().value());
+		return response;
+	}
+
+	private void answered(int status) {
+		if (status == 429) {
+			this.rateLimited.increment();
+		}
 	}
 
 	private Timer tokenTimer(String outcome) {

@@ -112,16 +112,9 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 	}
 
 	private Mono<OAuth2AuthorizedClient> currentOrFetch() {
-		OAuth2AuthorizedClient client = this.current.get();
-		if (client != null) {
-			Instant now = this.clock.instant();
-			OAuth2AccessToken token = client.getAccessToken();
-			if (isValid(token, now)) {
-				if (isDueForRenewal(token, now)) {
-					renewInBackground(now, token);
-				}
-				return Mono.just(client);
-			}
+		OAuth2AuthorizedClient valid = valid();
+		if (valid != null) {
+			return Mono.just(valid);
 		}
 		// Waiters resume on different threads, not all on the event loop that received the
 		// token: Reactor Netty opens a connection on the event loop that asks for it, so a
@@ -236,6 +229,28 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 			this.refusalStreak.set(0);
 			this.nextReplacement = Instant.MIN;
 		}
+	}
+
+	/**
+	 * Return the authorized client held now if its token is valid, starting its renewal in
+	 * the background when it is due, without fetching one: the blocking path's way to a
+	 * token without subscribing to anything.
+	 * @return the authorized client, or {@code null} when a token must be fetched
+	 */
+	public OAuth2AuthorizedClient valid() {
+		OAuth2AuthorizedClient client = this.current.get();
+		if (client == null) {
+			return null;
+		}
+		Instant now = this.clock.instant();
+		OAuth2AccessToken token = client.getAccessToken();
+		if (!isValid(token, now)) {
+			return null;
+		}
+		if (isDueForRenewal(token, now)) {
+			renewInBackground(now, token);
+		}
+		return client;
 	}
 
 	/**

@@ -3,8 +3,6 @@ package io.github.cxonestarter.cxone.web;
 import java.net.URI;
 import java.time.Duration;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import io.github.cxonestarter.cxone.CxoneAccessDeniedException;
 import io.github.cxonestarter.cxone.CxoneAuthenticationException;
@@ -13,7 +11,6 @@ import io.github.cxonestarter.cxone.token.CxoneTokenManager;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.web.reactive.function.client.ClientRequest;
@@ -29,18 +26,12 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
  * a token. A 403 is never replayed: it is a
  * {@link CxoneAccessDeniedException} that says which permission is missing. A request to any
  * other host than the CXone API's is refused with a {@link CxoneForeignHostException}, so
- * the token never leaves for another host.
+ * the token never leaves for another host. What each answer means, and the errors'
+ * wording, are {@link AuthorizationPolicy}'s.
  *
  * @since 0.1.0
  */
 public class CxoneAuthorizationFilter implements ExchangeFilterFunction {
-
-	private static final Pattern SCOPE = Pattern.compile("scope=\"([^\"]*)\"");
-
-	private static final String PERSISTING_CAUSES = "Likely causes: the API key is disabled, or its API user is "
-			+ "disabled or lacks API access (check Settings > Integrations > API Keys, and that the key is Active); cxone.base-url "
-			+ "(CXONE_BASE_URL) is another region's or tenant's API host than the one the token endpoint issues "
-			+ "tokens for; or cxone.subdomain (CXONE_SUBDOMAIN) is wrong (it is case-sensitive).";
 
 	private final CxoneTokenManager tokens;
 
@@ -82,28 +73,18 @@ public class CxoneAuthorizationFilter implements ExchangeFilterFunction {
 	}
 
 	private Mono<ClientResponse> ifSameOrigin(URI origin, ClientRequest request, ExchangeFunction next) {
-		if (sameOrigin(origin, request.url())) {
+		if (AuthorizationPolicy.sameOrigin(origin, request.url())) {
 			return authorized(request, next);
 		}
-		return Mono.error(new CxoneForeignHostException("CxoneWebClient refused " + request.method().name() + " "
-				+ request.url().getScheme() + "://" + request.url().getAuthority() + request.url().getPath()
-				+ ": it only sends the CXone token to " + origin.getScheme() + "://" + origin.getAuthority()
-				+ ". Use a relative URI for CXone calls, and a WebClient of your own for other hosts."));
-	}
-
-	private static boolean sameOrigin(URI origin, URI target) {
-		return origin.getScheme().equalsIgnoreCase(String.valueOf(target.getScheme()))
-				&& origin.getHost().equalsIgnoreCase(String.valueOf(target.getHost())) && port(origin) == port(target);
-	}
-
-	private static int port(URI uri) {
-		return (uri.getPort() != -1) ? uri.getPort() : ("https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
+		return Mono.error(AuthorizationPolicy.foreignHost("CxoneWebClient", "WebClient", request.method().name(),
+				request.url(), origin));
 	}
 
 	private Mono<ClientResponse> authorized(ClientRequest request, ExchangeFunction next) {
 		return this.tokens.authorize().flatMap((client) -> send(request, next, client).flatMap((response) -> {
-			if (response.statusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
-				if (authenticated(response)) {
+			int status = response.statusCode().value();
+			if (!AuthorizationPolicy.isRefused(status)) {
+				if (AuthorizationPolicy.isAccepted(status)) {
 					this.tokens.accepted(client.getAccessToken());
 				}
 				return checked(response, request, client);
@@ -120,17 +101,15 @@ public class CxoneAuthorizationFilter implements ExchangeFilterFunction {
 		String notReplayable = ReplayableBody.whyNotReplayable(request);
 		if (notReplayable != null) {
 			return this.tokens.replaceRefused(refused)
-				.then(Mono.error(() -> refusal(request,
-						"The request was not sent again, because " + notReplayable + ". Send it again yourself.")));
+				.then(Mono.error(() -> AuthorizationPolicy.notReplayable(describe(request), notReplayable)));
 		}
 		return this.tokens.replaceRefused(refused)
-			.switchIfEmpty(Mono.error(() -> refusal(request, "CXone refused a new token moments ago too, so the "
-					+ "starter did not fetch another one; it tries again in "
-					+ RetryAfter.describe(this.tokens.replacementBackoff()) + ", and calls fail at once until then. "
-					+ PERSISTING_CAUSES)))
+			.switchIfEmpty(Mono.error(() -> AuthorizationPolicy.replacementRefused(describe(request),
+					this.tokens.replacementBackoff())))
 			.flatMap((fresh) -> send(request, next, fresh).flatMap((replayed) -> {
-				if (replayed.statusCode().value() != HttpStatus.UNAUTHORIZED.value()) {
-					if (authenticated(replayed)) {
+				int status = replayed.statusCode().value();
+				if (!AuthorizationPolicy.isRefused(status)) {
+					if (AuthorizationPolicy.isAccepted(status)) {
 						this.tokens.replacementAccepted();
 						this.tokens.accepted(fresh.getAccessToken());
 					}
@@ -138,25 +117,8 @@ public class CxoneAuthorizationFilter implements ExchangeFilterFunction {
 				}
 				Duration wait = this.tokens.refusedAgain(fresh.getAccessToken());
 				return replayed.releaseBody()
-					.then(Mono.error(() -> refusal(request, "It refused it twice: once with the cached token and "
-							+ "once with a new one, so the API does not accept this application's tokens; no new "
-							+ "token is fetched for " + RetryAfter.describe(wait) + ", and calls fail at once until then. "
-							+ PERSISTING_CAUSES)));
+					.then(Mono.error(() -> AuthorizationPolicy.refusedTwice(describe(request), wait)));
 			}));
-	}
-
-	/**
-	 * Return whether an answer shows that the token passed: not a 401, and not a 429 or a
-	 * server error, which a gateway may send without looking at the token.
-	 */
-	private static boolean authenticated(ClientResponse response) {
-		int status = response.statusCode().value();
-		return status != HttpStatus.UNAUTHORIZED.value() && status != HttpStatus.TOO_MANY_REQUESTS.value()
-				&& status < 500;
-	}
-
-	private static CxoneAuthenticationException refusal(ClientRequest request, String what) {
-		return new CxoneAuthenticationException("CXone refused " + describe(request) + " with 401 Unauthorized. " + what);
 	}
 
 	private Mono<ClientResponse> send(ClientRequest request, ExchangeFunction next, OAuth2AuthorizedClient client) {
@@ -168,32 +130,17 @@ public class CxoneAuthorizationFilter implements ExchangeFilterFunction {
 
 	private Mono<ClientResponse> checked(ClientResponse response, ClientRequest request,
 			OAuth2AuthorizedClient client) {
-		int status = response.statusCode().value();
-		if (status == HttpStatus.FORBIDDEN.value()) {
-			String required = requiredScope(response.headers().asHttpHeaders());
-			String missing = (required != null) ? "the permission (scope) '" + required + "'"
-					: "the permission (scope) this endpoint needs";
-			return response.releaseBody()
-				.then(Mono.error(new CxoneAccessDeniedException("CXone denied " + describe(request)
-						+ " with 403 Forbidden: the API key lacks " + missing + "; its token carries the scopes "
-						+ client.getAccessToken().getScopes() + ". Grant the permission to the API key's user "
-						+ "(or add the scope to cxone.scopes); permission changes can take up to 15 minutes "
-						+ "to reach the API.", client.getAccessToken().getScopes(), required)));
+		if (AuthorizationPolicy.isDenied(response.statusCode().value())) {
+			CxoneAccessDeniedException denied = AuthorizationPolicy.denied(describe(request),
+					response.headers().asHttpHeaders().getFirst(HttpHeaders.WWW_AUTHENTICATE),
+					client.getAccessToken().getScopes());
+			return response.releaseBody().then(Mono.error(denied));
 		}
 		return Mono.just(response);
 	}
 
-	private static String requiredScope(HttpHeaders headers) {
-		String challenge = headers.getFirst(HttpHeaders.WWW_AUTHENTICATE);
-		if (challenge == null) {
-			return null;
-		}
-		Matcher matcher = SCOPE.matcher(challenge);
-		return matcher.find() ? matcher.group(1) : null;
-	}
-
-	static String describe(ClientRequest request) {
-		return request.method().name() + " " + request.url().getPath();
+	private static String describe(ClientRequest request) {
+		return AuthorizationPolicy.describe(request.method().name(), request.url());
 	}
 
 }

@@ -1,0 +1,159 @@
+package io.github.cxonestarter.cxone.web;
+
+import java.net.URI;
+import java.util.List;
+
+import io.github.cxonestarter.cxone.CxoneRestClient;
+import io.github.cxonestarter.cxone.CxoneRestClientCustomizer;
+import io.github.cxonestarter.cxone.CxoneWebClient;
+import io.github.cxonestarter.cxone.CxoneWebClientCustomizer;
+import io.github.cxonestarter.cxone.accesskey.ApiEndpointFilter;
+import io.github.cxonestarter.cxone.http.ConnectionFailures;
+import io.github.cxonestarter.cxone.token.BlockingTokens;
+import io.github.cxonestarter.cxone.token.CxoneTokenManager;
+import io.github.resilience4j.retry.Retry;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.client.reactive.ClientHttpConnector;
+import org.springframework.http.codec.ClientCodecConfigurer;
+import org.springframework.util.unit.DataSize;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Configures a WebClient or RestClient builder to call CXone, the same way for
+ * {@link CxoneWebClient}, {@link CxoneRestClient} and the clients of the {@code cxone}
+ * HTTP service group: the API's base URL (a placeholder resolved per request when the API
+ * host is discovered), {@code Accept: application/json}, the starter's connector or
+ * request factory (so {@code cxone.http.*} applies), the token, the retries and the typed
+ * errors, then the customizers. The builders given are changed: pass a clone of any
+ * builder the application owns.
+ *
+ * @since 0.1.0
+ */
+public final class CxoneClientBuilders {
+
+	private static final String URL_PROPERTY = "cxone.base-url (CXONE_BASE_URL)";
+
+	private final CxoneTokenManager tokens;
+
+	private final BlockingTokens blockingTokens;
+
+	private final URI baseUrl;
+
+	private final ApiEndpointFilter discovered;
+
+	private final Retry retry;
+
+	private final RetryPolicy policy;
+
+	private final ConnectionFailures failures;
+
+	private final Connections connections;
+
+	private final List<CxoneWebClientCustomizer> webClientCustomizers;
+
+	private final List<CxoneRestClientCustomizer> restClientCustomizers;
+
+	/**
+	 * Create a new instance.
+	 * @param blockingTokens the token, through the application's token manager
+	 * @param baseUrl the API's base URL, or {@code null} when it is discovered
+	 * @param discovered the discovery of the API host, when {@code baseUrl} is {@code null}
+	 * @param retry the Resilience4j retry, or {@code null} when retries are off
+	 * @param policy what is retried
+	 * @param connections how connections are made, and how their failures are worded
+	 * @param webClientCustomizers the customizers of WebClient builders
+	 * @param restClientCustomizers the customizers of RestClient builders
+	 */
+	public CxoneClientBuilders(BlockingTokens blockingTokens, URI baseUrl, ApiEndpointFilter discovered, Retry retry,
+			RetryPolicy policy, Connections connections, List<CxoneWebClientCustomizer> webClientCustomizers,
+			List<CxoneRestClientCustomizer> restClientCustomizers) {
+		this.tokens = blockingTokens.manager();
+		this.blockingTokens = blockingTokens;
+		this.baseUrl = baseUrl;
+		this.discovered = discovered;
+		this.retry = retry;
+		this.policy = policy;
+		this.failures = connections.failures();
+		this.connections = connections;
+		this.webClientCustomizers = webClientCustomizers;
+		this.restClientCustomizers = restClientCustomizers;
+	}
+
+	private String baseUrlValue() {
+		return ((this.baseUrl != null) ? this.baseUrl : ApiEndpointFilter.PLACEHOLDER).toString();
+	}
+
+	/**
+	 * Configure the given WebClient builder.
+	 * @param builder the builder, a clone if the application owns it
+	 * @return the builder
+	 */
+	public WebClient.Builder configure(WebClient.Builder builder) {
+		// Request details are not logged, whatever spring.http.codecs.log-request-details says:
+		// they would show the bearer token.
+		builder.codecs(CxoneClientBuilders::withoutRequestDetails)
+			.clientConnector(this.connections.connector())
+			.baseUrl(baseUrlValue())
+			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE);
+		// First, so that every attempt below (retries, the replay after a 401) sends the same bytes.
+		builder.filter(new CxoneRequestBodyFilter(this.connections.maxReplayBodySize()));
+		if (this.discovered != null) {
+			builder.filter(this.discovered);
+		}
+		// Retry wraps authorization, so that every attempt gets a valid token.
+		if (this.retry != null) {
+			builder.filter(new CxoneRetryFilter(this.retry, this.policy));
+		}
+		builder.filter((this.discovered != null) ? new CxoneAuthorizationFilter(this.tokens, this.discovered::apiEndpoint)
+				: new CxoneAuthorizationFilter(this.tokens, this.baseUrl));
+		// Innermost, so that every attempt's failure to get an answer is typed before the retry judges it.
+		builder.filter(new CxoneConnectionFilter(this.failures, URL_PROPERTY));
+		this.webClientCustomizers.forEach((customizer) -> customizer.customize(builder));
+		return builder;
+	}
+
+	/**
+	 * Configure the given RestClient builder.
+	 * @param builder the builder, a clone if the application owns it
+	 * @return the builder
+	 */
+	public RestClient.Builder configure(RestClient.Builder builder) {
+		builder.requestFactory(this.connections.requestFactory())
+			.baseUrl(baseUrlValue())
+			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+			.requestInterceptor(new CxoneRestClientInterceptor(this.blockingTokens, this.baseUrl,
+					(this.discovered != null) ? this.discovered::apiEndpoint : null, this.retry, this.policy,
+					this.failures, URL_PROPERTY));
+		this.restClientCustomizers.forEach((customizer) -> customizer.customize(builder));
+		return builder;
+	}
+
+	/**
+	 * Turn off the logging of request details (headers, form data) of WebClient codecs,
+	 * whatever {@code spring.http.codecs.log-request-details} says: they would show
+	 * secrets and tokens.
+	 * @param codecs the codecs
+	 */
+	public static void withoutRequestDetails(ClientCodecConfigurer codecs) {
+		codecs.defaultCodecs().enableLoggingRequestDetails(false);
+	}
+
+	/**
+	 * How the clients connect to CXone: one set of {@code cxone.http.*} settings, for
+	 * both HTTP client APIs.
+	 *
+	 * @param connector the WebClient connector
+	 * @param requestFactory the RestClient request factory
+	 * @param failures how failures to get an answer are typed and worded
+	 * @param maxReplayBodySize the largest WebClient body kept to be sent again
+	 */
+	public record Connections(ClientHttpConnector connector, ClientHttpRequestFactory requestFactory,
+			ConnectionFailures failures, DataSize maxReplayBodySize) {
+
+	}
+
+}

@@ -1,0 +1,289 @@
+package io.github.cxonestarter.cxone.web;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.Supplier;
+
+import io.github.cxonestarter.cxone.CxoneAccessDeniedException;
+import io.github.cxonestarter.cxone.CxoneApiException;
+import io.github.cxonestarter.cxone.CxoneAuthenticationException;
+import io.github.cxonestarter.cxone.CxoneBlockingCallException;
+import io.github.cxonestarter.cxone.CxoneConnectionException;
+import io.github.cxonestarter.cxone.CxoneForeignHostException;
+import io.github.cxonestarter.cxone.CxoneRestClient;
+import io.github.cxonestarter.cxone.accesskey.ApiEndpointFilter;
+import io.github.cxonestarter.cxone.http.ConnectionFailures;
+import io.github.cxonestarter.cxone.token.BlockingTokens;
+import io.github.cxonestarter.cxone.token.CxoneTokenManager;
+import io.github.resilience4j.retry.Retry;
+import reactor.core.publisher.Mono;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpRequest;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpRequestExecution;
+import org.springframework.http.client.ClientHttpRequestInterceptor;
+import org.springframework.http.client.ClientHttpResponse;
+import org.springframework.http.client.support.HttpRequestWrapper;
+import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.util.StreamUtils;
+
+/**
+ * The blocking counterpart of the filters of {@code CxoneWebClient}, for
+ * {@link CxoneRestClient} and the {@code cxone} HTTP service group: the same token (from
+ * the same {@link CxoneTokenManager}), the same origin check, 401 replay and 403 error
+ * ({@link AuthorizationPolicy}), the same retries with the same Resilience4j
+ * {@link Retry}, run by its synchronous decorator ({@link RetryPolicy}), and the same
+ * typed connection errors ({@link ConnectionFailures}). RestClient hands interceptors the
+ * request body as bytes, so every attempt sends those same bytes.
+ * <ul>
+ * <li>a {@link CxoneForeignHostException} for another host than the API's;</li>
+ * <li>a {@link CxoneAuthenticationException} for a 401 that a new token did not fix;</li>
+ * <li>a {@link CxoneAccessDeniedException} for a 403;</li>
+ * <li>a {@link CxoneApiException} when retries ran out;</li>
+ * <li>a {@link CxoneBlockingCallException} on a Reactor non-blocking thread.</li>
+ * </ul>
+ *
+ * @since 0.1.0
+ */
+public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor {
+
+	private final BlockingTokens tokens;
+
+	private final CxoneTokenManager manager;
+
+	private final URI fixedOrigin;
+
+	private final Supplier<Mono<URI>> discoveredOrigin;
+
+	private final Retry retry;
+
+	private final RetryPolicy policy;
+
+	private final ConnectionFailures failures;
+
+	private final String urlProperty;
+
+	/**
+	 * Create a new instance.
+	 * @param tokens the blocking way to the token
+	 * @param fixedOrigin the CXone API's base URL, or {@code null} when it is discovered
+	 * @param discoveredOrigin the discovered API endpoint, when {@code fixedOrigin} is
+	 * {@code null}
+	 * @param retry the Resilience4j retry, or {@code null} when retries are off
+	 * @param policy what is retried
+	 * @param failures how failures to get an answer are typed and worded
+	 * @param urlProperty the property that sets the API's URL, for messages
+	 */
+	public CxoneRestClientInterceptor(BlockingTokens tokens, URI fixedOrigin, Supplier<Mono<URI>> discoveredOrigin,
+			Retry retry, RetryPolicy policy, ConnectionFailures failures, String urlProperty) {
+		this.tokens = tokens;
+		this.manager = tokens.manager();
+		this.fixedOrigin = fixedOrigin;
+		this.discoveredOrigin = discoveredOrigin;
+		this.retry = retry;
+		this.policy = policy;
+		this.failures = failures;
+		this.urlProperty = urlProperty;
+	}
+
+	@Override
+	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
+			throws IOException {
+		BlockingTokens.checkMayBlock();
+		URI origin = (this.fixedOrigin != null) ? this.fixedOrigin
+				: this.tokens.await(this.discoveredOrigin.get(), "the discovery of the tenant's API host");
+		URI url = ApiEndpointFilter.isPlaceholder(request.getURI()) ? ApiEndpointFilter.resolve(origin, request.getURI())
+				: request.getURI();
+		String method = request.getMethod().name();
+		if (!AuthorizationPolicy.sameOrigin(origin, url)) {
+			throw AuthorizationPolicy.foreignHost("CxoneRestClient", "RestClient", method, url, origin);
+		}
+		Call call = new Call(request, url, body, execution);
+		if (this.retry == null || RetryPolicy.isSet(request.getAttributes().get(CxoneRestClient.NO_RETRY))) {
+			return authorized(call);
+		}
+		boolean anyFailure = this.policy.retriesAnyFailure(method,
+				request.getAttributes().get(CxoneRestClient.RETRY_NON_IDEMPOTENT));
+		try {
+			return Retry.decorateCallable(this.retry, () -> attempt(call, anyFailure)).call();
+		}
+		catch (RetryableFailure failure) {
+			throw this.policy.toException(call.description(), failure, call.attempts);
+		}
+		catch (IOException | RuntimeException ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			// Nothing below throws a checked exception other than IOException.
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private ClientHttpResponse attempt(Call call, boolean anyFailure) throws IOException {
+		call.attempts++;
+		ClientHttpResponse response;
+		try {
+			response = authorized(call);
+		}
+		catch (CxoneConnectionException ex) {
+			throw this.policy.unanswered(call.method(), ex, anyFailure, null);
+		}
+		int status = response.getStatusCode().value();
+		if (!this.policy.isFailure(status, anyFailure)) {
+			return response;
+		}
+		HttpHeaders headers = response.getHeaders();
+		// Read to the end and closed, so that the connection goes back to the pool.
+		throw this.policy.answered(status, headers.getOrEmpty(HttpHeaders.RETRY_AFTER),
+				headers.getFirst("icStatusDescription"), readAndClose(response), null);
+	}
+
+	private ClientHttpResponse authorized(Call call) throws IOException {
+		OAuth2AuthorizedClient client = this.tokens.authorize();
+		ClientHttpResponse response = send(call, client.getAccessToken());
+		int status = response.getStatusCode().value();
+		if (!AuthorizationPolicy.isRefused(status)) {
+			if (AuthorizationPolicy.isAccepted(status)) {
+				this.manager.accepted(client.getAccessToken());
+			}
+			return checked(response, call, client);
+		}
+		response.close();
+		OAuth2AuthorizedClient fresh = this.tokens.await(this.manager.replaceRefused(client.getAccessToken()),
+				"a new CXone token");
+		if (fresh == null) {
+			throw AuthorizationPolicy.replacementRefused(call.description(), this.manager.replacementBackoff());
+		}
+		ClientHttpResponse replayed = send(call, fresh.getAccessToken());
+		int replayedStatus = replayed.getStatusCode().value();
+		if (!AuthorizationPolicy.isRefused(replayedStatus)) {
+			if (AuthorizationPolicy.isAccepted(replayedStatus)) {
+				this.manager.replacementAccepted();
+				this.manager.accepted(fresh.getAccessToken());
+			}
+			return checked(replayed, call, fresh);
+		}
+		Duration wait = this.manager.refusedAgain(fresh.getAccessToken());
+		replayed.close();
+		throw AuthorizationPolicy.refusedTwice(call.description(), wait);
+	}
+
+	private ClientHttpResponse send(Call call, OAuth2AccessToken token) throws IOException {
+		ConnectionFailures.Admission admission = this.failures.admit(call.url);
+		if (admission.refusal() != null) {
+			throw admission.refusal();
+		}
+		try {
+			ClientHttpResponse response = call.execution.execute(new Authorized(call, token), call.body);
+			if (admission.isProbe()) {
+				this.failures.probeEnded(admission, true);
+			}
+			return response;
+		}
+		catch (IOException ex) {
+			if (admission.isProbe()) {
+				this.failures.probeEnded(admission, false);
+			}
+			CxoneConnectionException typed = this.failures.classify(ex, call.url, this.urlProperty);
+			if (typed != null) {
+				throw typed;
+			}
+			throw ex;
+		}
+		catch (RuntimeException | Error ex) {
+			if (admission.isProbe()) {
+				this.failures.probeEnded(admission, false);
+			}
+			throw ex;
+		}
+	}
+
+	private ClientHttpResponse checked(ClientHttpResponse response, Call call, OAuth2AuthorizedClient client)
+			throws IOException {
+		if (AuthorizationPolicy.isDenied(response.getStatusCode().value())) {
+			String challenge = response.getHeaders().getFirst(HttpHeaders.WWW_AUTHENTICATE);
+			response.close();
+			throw AuthorizationPolicy.denied(call.description(), challenge, client.getAccessToken().getScopes());
+		}
+		return response;
+	}
+
+	private static String readAndClose(ClientHttpResponse response) {
+		try (response) {
+			MediaType contentType = response.getHeaders().getContentType();
+			Charset charset = (contentType != null && contentType.getCharset() != null) ? contentType.getCharset()
+					: StandardCharsets.UTF_8;
+			return StreamUtils.copyToString(response.getBody(), charset);
+		}
+		catch (IOException | RuntimeException ex) {
+			return "";
+		}
+	}
+
+	/**
+	 * One call through the interceptor: what every attempt sends again.
+	 */
+	private static final class Call {
+
+		private final HttpRequest request;
+
+		private final URI url;
+
+		private final byte[] body;
+
+		private final ClientHttpRequestExecution execution;
+
+		private int attempts;
+
+		Call(HttpRequest request, URI url, byte[] body, ClientHttpRequestExecution execution) {
+			this.request = request;
+			this.url = url;
+			this.body = body;
+			this.execution = execution;
+		}
+
+		String method() {
+			return this.request.getMethod().name();
+		}
+
+		String description() {
+			return AuthorizationPolicy.describe(method(), this.url);
+		}
+
+	}
+
+	/**
+	 * One attempt of a call: its URL resolved, its headers a copy with the token set, so
+	 * that no attempt sees another's token.
+	 */
+	private static final class Authorized extends HttpRequestWrapper {
+
+		private final URI url;
+
+		private final HttpHeaders headers;
+
+		Authorized(Call call, OAuth2AccessToken token) {
+			super(call.request);
+			this.url = call.url;
+			this.headers = HttpHeaders.copyOf(call.request.getHeaders());
+			this.headers.setBearerAuth(token.getTokenValue());
+		}
+
+		@Override
+		public URI getURI() {
+			return this.url;
+		}
+
+		@Override
+		public HttpHeaders getHeaders() {
+			return this.headers;
+		}
+
+	}
+
+}
