@@ -7,6 +7,7 @@ import java.util.Base64;
 import java.util.List;
 
 import io.github.cxonestarter.cxone.CxoneDiscoveryException;
+import io.github.cxonestarter.cxone.CxoneRestClient;
 import io.github.cxonestarter.cxone.CxoneTestContexts;
 import io.github.cxonestarter.cxone.CxoneTokenException;
 import io.github.cxonestarter.cxone.CxoneWebClient;
@@ -23,10 +24,15 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.http.client.autoconfigure.service.HttpServiceClientPropertiesAutoConfiguration;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.restclient.autoconfigure.service.HttpServiceClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.mock.env.MockEnvironment;
+import org.springframework.web.service.annotation.GetExchange;
+import org.springframework.web.service.registry.ImportHttpServices;
 
 import static io.github.cxonestarter.cxone.CxoneTestContexts.whoami;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -74,6 +80,37 @@ class AccessKeyModeTests {
 					"cxone.client-id=" + EmbeddedCxone.CLIENT_ID, "cxone.client-secret=" + EmbeddedCxone.CLIENT_SECRET,
 					"cxone.access-key-id=" + EmbeddedCxone.ACCESS_KEY_ID,
 					"cxone.access-key-secret=" + EmbeddedCxone.ACCESS_KEY_SECRET, "cxone.token.initial-backoff=20ms");
+	}
+
+	@Test
+	void whenTheApiHostIsDiscoveredThenCxoneRestClientAndTheCxoneGroupSendRelativePathsThere() {
+		runner().withConfiguration(AutoConfigurations.of(HttpServiceClientPropertiesAutoConfiguration.class,
+				HttpServiceClientAutoConfiguration.class))
+			.withUserConfiguration(CxoneGroupConfiguration.class)
+			.run((context) -> {
+				String token = context.getBean(CxoneTokenManager.class).peek().getTokenValue();
+				assertThat(whoami(context.getBean(CxoneRestClient.class))).contains("Embedded CXone API Key");
+				assertThat(context.getBean(ServerTime.class).serverTime()).containsKey("ServerTime");
+				assertThat(api.apiRequests()).extracting(RecordedRequest::path)
+					.containsExactly(EmbeddedCxone.WHOAMI_PATH, EmbeddedCxone.SERVER_TIME_PATH);
+				assertThat(api.apiRequests())
+					.allSatisfy((request) -> assertThat(request.header("Authorization")).isEqualTo("Bearer " + token));
+				assertThat(issuer.apiRequests()).isEmpty();
+				assertThat(issuer.tokenRequestCount()).isEqualTo(1);
+			});
+	}
+
+	interface ServerTime {
+
+		@GetExchange(EmbeddedCxone.SERVER_TIME_PATH)
+		java.util.Map<String, Object> serverTime();
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportHttpServices(group = "cxone", types = ServerTime.class)
+	static class CxoneGroupConfiguration {
+
 	}
 
 	@Test
