@@ -34,15 +34,23 @@ public class CxoneController {
 
 	private final CxoneIdentity identity;
 
-	CxoneController(CxoneWebClient cxone, CxoneAccessTokenProvider tokens, CxoneIdentity identity) {
+	private final CxoneApi api;
+
+	CxoneController(CxoneWebClient cxone, CxoneAccessTokenProvider tokens, CxoneIdentity identity, CxoneApi api) {
 		this.cxone = cxone;
 		this.tokens = tokens;
 		this.identity = identity;
+		this.api = api;
 	}
 
 	@GetMapping("/whoami")
 	Mono<Map<String, Object>> whoami() {
 		return this.identity.identity();
+	}
+
+	@GetMapping("/agents")
+	Mono<Map<String, Object>> agents() {
+		return this.api.agents();
 	}
 
 	@GetMapping("/conversations/recent")

@@ -8,12 +8,10 @@ import java.util.Map;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import io.github.cxonestarter.cxone.CxoneAccessTokenProvider;
-import io.github.cxonestarter.cxone.CxoneWebClient;
 import io.github.cxonestarter.cxone.accesskey.ApiEndpointFilter;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,17 +35,14 @@ class CxoneIdentity {
 	private static final String[] IDENTITY_CLAIMS = { "sub", "tenantId", "icBUId", "icClusterId", "name", "given_name",
 			"family_name" };
 
-	private static final ParameterizedTypeReference<Map<String, Object>> JSON_OBJECT = new ParameterizedTypeReference<>() {
-	};
-
-	private final CxoneWebClient cxone;
+	private final CxoneApi cxone;
 
 	private final CxoneAccessTokenProvider tokens;
 
 	/** The API host of the access-key mode; {@code null} in client-credentials mode. */
 	private final ApiEndpointFilter apiEndpoint;
 
-	CxoneIdentity(CxoneWebClient cxone, CxoneAccessTokenProvider tokens, ObjectProvider<ApiEndpointFilter> apiEndpoint) {
+	CxoneIdentity(CxoneApi cxone, CxoneAccessTokenProvider tokens, ObjectProvider<ApiEndpointFilter> apiEndpoint) {
 		this.cxone = cxone;
 		this.tokens = tokens;
 		// The starter defines this bean in access-key mode only (either access-key flow),
@@ -77,16 +72,13 @@ class CxoneIdentity {
 	}
 
 	private Mono<Map<String, Object>> fromWhoami() {
-		return this.cxone.get().uri(WHOAMI_PATH).retrieve().bodyToMono(JSON_OBJECT);
+		return this.cxone.whoami();
 	}
 
 	private Mono<Map<String, Object>> fromAccessToken() {
 		Mono<Map<String, Object>> claims = this.tokens.getAccessToken().map((token) -> claims(token.getTokenValue()));
 		Mono<URI> apiHost = this.apiEndpoint.apiEndpoint();
-		Mono<Map<String, Object>> serverTime = this.cxone.get()
-			.uri(SERVER_TIME_PATH)
-			.retrieve()
-			.bodyToMono(JSON_OBJECT);
+		Mono<Map<String, Object>> serverTime = this.cxone.serverTime();
 		return Mono.zip(claims, apiHost, serverTime).map((answers) -> {
 			Map<String, Object> identity = new LinkedHashMap<>(answers.getT1());
 			identity.put("apiHost", answers.getT2().toString());

@@ -2,14 +2,19 @@ package io.github.cxonestarter.sample;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.web.service.registry.HttpServiceGroup;
+import org.springframework.web.service.registry.ImportHttpServices;
 
 /**
  * The sample application: with {@code CXONE_*} credentials it talks to that tenant; without
- * them it starts an embedded CXone on loopback and talks to that.
+ * them it starts an embedded CXone on loopback and talks to that. {@link CxoneApi} is a
+ * declarative interface in the {@code cxone} HTTP service group, which the starter
+ * configures.
  *
  * @since 0.1.0
  */
 @SpringBootApplication
+@ImportHttpServices(group = "cxone", types = CxoneApi.class, clientType = HttpServiceGroup.ClientType.WEB_CLIENT)
 public class SampleApplication {
 
 	public static void main(String[] args) {

@@ -53,6 +53,12 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void agentsAnswerThroughTheDeclarativeInterfaceInTheCxoneGroup() {
+		Map<String, Object> agents = get("/agents");
+		assertThat(agents).containsKey("agents");
+	}
+
+	@Test
 	void recentConversationsAnswerWithVoiceCountsGroupedByInteractionType() {
 		Map<String, Object> summary = get("/conversations/recent");
 		assertThat(summary).containsEntry("filter", Map.of("mediaType", List.of("voice")));
