@@ -7,6 +7,7 @@ import java.util.Map;
 import io.github.cxonestarter.cxone.test.AutoConfigureEmbeddedCxone;
 import io.github.cxonestarter.cxone.test.EmbeddedCxone;
 import io.github.cxonestarter.cxone.test.RecordedRequest;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +37,9 @@ class ServletApplicationTests {
 
 	@Autowired
 	private EmbeddedCxone cxone;
+
+	@Autowired
+	private MeterRegistry meters;
 
 	private RestClient app;
 
@@ -97,6 +101,17 @@ class ServletApplicationTests {
 		assertThat(attempts.get(0).body()).contains("\"groupBy\":[\"interactionType\"]");
 		assertThat(attempts.get(1).body()).isEqualTo(attempts.get(0).body());
 		assertThat(attempts).extracting((request) -> request.header("Content-Type")).containsOnly("application/json");
+	}
+
+	@Test
+	void whenCxoneIsCalledThenBootsClientObservationsAndTheStartersMetersRecordIt() {
+		this.cxone.enqueueApiFaults(EmbeddedCxone.WHOAMI_PATH, 1, 429, "0");
+		get("/whoami/rest-client");
+		get("/whoami");
+		assertThat(this.meters.get("http.client.requests").tag("uri", EmbeddedCxone.WHOAMI_PATH).timers())
+			.isNotEmpty()
+			.allSatisfy((timer) -> assertThat(timer.count()).isPositive());
+		assertThat(this.meters.get("cxone.responses.rate-limited").counter().count()).isPositive();
 	}
 
 	@Test
