@@ -13,13 +13,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.function.ToDoubleFunction;
 
 import io.github.cxonestarter.cxone.test.EmbeddedCxone;
 
 /**
  * Runs every scenario several times with the three clients side by side, against one
- * embedded CXone on loopback, and prints medians and ratios as a Markdown report.
+ * embedded CXone on loopback, and prints medians and ratios as a Markdown report. One
+ * scenario compares the blocking clients instead: CxoneRestClient and a plain RestClient.
  * Arguments: {@code [iterations] [report file]}.
  */
 public final class Benchmarks {
@@ -31,6 +33,15 @@ public final class Benchmarks {
 	private static final String OURS = "CxoneWebClient";
 
 	private static final String STEADY = "steady load, concurrency 64, the clients taking turns";
+
+	private static final String PLAIN_REST = "plain RestClient";
+
+	private static final String OURS_REST = "CxoneRestClient";
+
+	private static final int BLOCKING_THREADS = 64;
+
+	private static final String BLOCKING = "blocking steady load, " + BLOCKING_THREADS
+			+ " platform threads, the clients taking turns";
 
 	private final int iterations;
 
@@ -47,6 +58,12 @@ public final class Benchmarks {
 	private final String rollover;
 
 	private final Map<String, Map<String, List<Run>>> results = new LinkedHashMap<>();
+
+	/**
+	 * Token requests of each blocking client over the whole blocking scenario, its creation
+	 * and warm-up included, one per iteration.
+	 */
+	private final Map<String, List<Integer>> blockingTokenRequests = new LinkedHashMap<>();
 
 	private int iteration;
 
@@ -73,22 +90,32 @@ public final class Benchmarks {
 	}
 
 	void runAll() {
+		ExecutorService callers = Run.callers(BLOCKING_THREADS);
 		try (EmbeddedCxone cxone = EmbeddedCxone.start()) {
 			warmUp(cxone);
+			warmUpBlocking(cxone, callers);
 			for (int iteration = 0; iteration < this.iterations; iteration++) {
 				this.iteration = iteration;
 				coldBurst(cxone);
 				steady(cxone);
+				blockingSteady(cxone, callers);
 				rollover(cxone);
 				noExpiresIn(cxone);
 				revoked(cxone);
 				rateLimitStorm(cxone);
 			}
 		}
+		finally {
+			callers.shutdownNow();
+		}
 	}
 
 	Map<String, Map<String, List<Run>>> results() {
 		return this.results;
+	}
+
+	Map<String, List<Integer>> blockingTokenRequests() {
+		return this.blockingTokenRequests;
 	}
 
 	private void warmUp(EmbeddedCxone cxone) {
@@ -99,6 +126,16 @@ public final class Benchmarks {
 			try (BenchClient bench = create(client, cxone, null)) {
 				Run.measure(bench, cxone, calls, 64, (i) -> {
 				});
+			}
+		}
+	}
+
+	private void warmUpBlocking(EmbeddedCxone cxone, ExecutorService callers) {
+		int calls = this.smoke ? 200 : 30_000;
+		for (String client : List.of(PLAIN_REST, OURS_REST)) {
+			prepare(cxone);
+			try (BlockingBenchClient bench = createBlocking(client, cxone)) {
+				Run.measureBlocking(bench, cxone, callers, calls, BLOCKING_THREADS);
 			}
 		}
 	}
@@ -144,6 +181,37 @@ public final class Benchmarks {
 		}
 		finally {
 			clients.forEach(BenchClient::close);
+		}
+	}
+
+	/**
+	 * The blocking counterpart of {@link #steady}: {@value #BLOCKING_THREADS} platform
+	 * threads, each making one call after another, the clients taking turns.
+	 */
+	private void blockingSteady(EmbeddedCxone cxone, ExecutorService callers) {
+		Duration slice = this.smoke ? Duration.ofMillis(250) : Duration.ofMillis(500);
+		List<String> order = inTurn(PLAIN_REST, OURS_REST);
+		List<BlockingBenchClient> clients = new ArrayList<>();
+		List<Integer> setupTokenRequests = new ArrayList<>();
+		prepare(cxone);
+		try {
+			for (String client : order) {
+				int tokensBefore = cxone.tokenRequestCount();
+				BlockingBenchClient bench = createBlocking(client, cxone);
+				clients.add(bench);
+				Run.measureBlocking(bench, cxone, callers, this.smoke ? 100 : 2_000, BLOCKING_THREADS);
+				setupTokenRequests.add(cxone.tokenRequestCount() - tokensBefore);
+			}
+			List<Run> runs = Run.measureInterleavedBlocking(clients, cxone, callers, slice, this.smoke ? 2 : 8,
+					BLOCKING_THREADS);
+			for (int i = 0; i < order.size(); i++) {
+				record(BLOCKING, order.get(i), runs.get(i));
+				this.blockingTokenRequests.computeIfAbsent(order.get(i), (key) -> new ArrayList<>())
+					.add(setupTokenRequests.get(i) + runs.get(i).tokenRequests());
+			}
+		}
+		finally {
+			clients.forEach(BlockingBenchClient::close);
 		}
 	}
 
@@ -215,6 +283,10 @@ public final class Benchmarks {
 		};
 	}
 
+	private static BlockingBenchClient createBlocking(String client, EmbeddedCxone cxone) {
+		return PLAIN_REST.equals(client) ? Clients.plainRestClient(cxone) : Clients.starterRestClient(cxone);
+	}
+
 	private void record(String scenario, String client, Run run) {
 		this.results.computeIfAbsent(scenario, (key) -> new LinkedHashMap<>())
 			.computeIfAbsent(client, (key) -> new ArrayList<>())
@@ -261,6 +333,17 @@ public final class Benchmarks {
 						"| token rollover vs steady, %s | p99 rollover / p99 steady | %.2f | %s |%n", client,
 						median(perIteration), format(perIteration)));
 			}
+		}
+		ratio(out, BLOCKING, OURS_REST, PLAIN_REST, "throughput", Run::throughput);
+		ratio(out, BLOCKING, OURS_REST, PLAIN_REST, "p99", Run::p99);
+		if (!this.blockingTokenRequests.isEmpty()) {
+			out.append("\nToken requests over the blocking scenario, each client's creation and warm-up included, ")
+				.append("per iteration: ");
+			out.append(String.join("; ", this.blockingTokenRequests.entrySet()
+				.stream()
+				.map((entry) -> entry.getKey() + " " + entry.getValue())
+				.toList()));
+			out.append(".\n");
 		}
 		return out.toString();
 	}

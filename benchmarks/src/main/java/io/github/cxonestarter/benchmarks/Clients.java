@@ -4,11 +4,14 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Supplier;
 
+import io.github.cxonestarter.cxone.CxoneRestClient;
 import io.github.cxonestarter.cxone.CxoneWebClient;
 import io.github.cxonestarter.cxone.test.EmbeddedCxone;
 import io.github.cxonestarter.cxone.token.CxoneTokenManager;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -17,6 +20,9 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.ClientHttpRequestFactory;
+import org.springframework.http.client.ReactorClientHttpRequestFactory;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
@@ -28,11 +34,13 @@ import org.springframework.security.oauth2.client.registration.InMemoryReactiveC
 import org.springframework.security.oauth2.client.web.reactive.function.client.ServerOAuth2AuthorizedClientExchangeFilterFunction;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.web.client.RestClient;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * The three clients, each with its own pool of the same size.
+ * The clients, each with its own pool of the same size: three WebClients, and two
+ * RestClients for the blocking scenario.
  */
 final class Clients {
 
@@ -130,12 +138,7 @@ final class Clients {
 	 * CxoneWebClient, auto-configured by the starter.
 	 */
 	static BenchClient starter(EmbeddedCxone cxone, String... properties) {
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(StarterApp.class)
-			.web(WebApplicationType.NONE)
-			.logStartupInfo(false)
-			.properties(starterProperties(cxone))
-			.properties(properties)
-			.run();
+		ConfigurableApplicationContext context = starterContext(cxone, properties);
 		CxoneWebClient client = context.getBean(CxoneWebClient.class);
 		if (Boolean.getBoolean("probe.connectorOnly")) {
 			// The starter's connector and pool with a static token and no filters (SteadyProbe).
@@ -168,6 +171,58 @@ final class Clients {
 	}
 
 	/**
+	 * A plain RestClient with a static bearer token: the blocking floor. Spring's
+	 * {@link ReactorClientHttpRequestFactory} over a Reactor Netty client like the
+	 * starter's (its own pool of the same size, HTTP/1.1, no compression, the same
+	 * response timeout), as {@code CxoneRestClient} has.
+	 */
+	static BlockingBenchClient plainRestClient(EmbeddedCxone cxone) {
+		ConnectionProvider pool = pool("plain-rest");
+		HttpClient httpClient = HttpClient.create(pool)
+			.protocol(HttpProtocol.HTTP11)
+			.compress(false)
+			.responseTimeout(Duration.ofSeconds(30));
+		ClientHttpRequestFactory requestFactory = new ReactorClientHttpRequestFactory(httpClient);
+		Map<?, ?> token = RestClient.builder()
+			.requestFactory(requestFactory)
+			.build()
+			.post()
+			.uri(cxone.tokenUri())
+			// RFC 6749 2.3.1: each part form-encoded before Base64.
+			.headers((headers) -> headers.setBasicAuth(URLEncoder.encode(EmbeddedCxone.CLIENT_ID, StandardCharsets.UTF_8),
+					URLEncoder.encode(EmbeddedCxone.CLIENT_SECRET, StandardCharsets.UTF_8)))
+			.contentType(MediaType.APPLICATION_FORM_URLENCODED)
+			.body("grant_type=client_credentials&scope=default")
+			.retrieve()
+			.body(Map.class);
+		RestClient client = RestClient.builder()
+			.requestFactory(requestFactory)
+			.baseUrl(cxone.baseUrl())
+			.defaultHeader("Accept", "application/json")
+			.defaultHeader("Authorization", "Bearer " + token.get("access_token"))
+			.build();
+		return new RestClientBench("plain RestClient", client::get, pool::dispose);
+	}
+
+	/**
+	 * CxoneRestClient, auto-configured by the starter.
+	 */
+	static BlockingBenchClient starterRestClient(EmbeddedCxone cxone, String... properties) {
+		ConfigurableApplicationContext context = starterContext(cxone, properties);
+		CxoneRestClient client = context.getBean(CxoneRestClient.class);
+		return new RestClientBench("CxoneRestClient", client::get, context::close);
+	}
+
+	private static ConfigurableApplicationContext starterContext(EmbeddedCxone cxone, String... properties) {
+		return new SpringApplicationBuilder(StarterApp.class)
+			.web(WebApplicationType.NONE)
+			.logStartupInfo(false)
+			.properties(starterProperties(cxone))
+			.properties(properties)
+			.run();
+	}
+
+	/**
 	 * The starter's properties for the given server.
 	 */
 	static String[] starterProperties(EmbeddedCxone cxone) {
@@ -189,6 +244,24 @@ final class Clients {
 		@Override
 		public Mono<String> call(String path) {
 			return this.client.get().uri(path).retrieve().bodyToMono(String.class);
+		}
+
+		@Override
+		public void close() {
+			this.onClose.run();
+		}
+
+	}
+
+	/**
+	 * A RestClient under benchmark, or CxoneRestClient, by its {@code get()}.
+	 */
+	record RestClientBench(String name, Supplier<RestClient.RequestHeadersUriSpec<?>> get,
+			Runnable onClose) implements BlockingBenchClient {
+
+		@Override
+		public String call(String path) {
+			return this.get.get().uri(path).retrieve().body(String.class);
 		}
 
 		@Override

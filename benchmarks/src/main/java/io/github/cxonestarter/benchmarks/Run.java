@@ -4,6 +4,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
@@ -81,6 +88,54 @@ record Run(int tokenRequests, int apiRequests, int calls, int failures, double t
 		return samples.stream().map(Run::of).toList();
 	}
 
+	/**
+	 * A fixed pool of {@code threads} platform threads, all started, for blocking callers.
+	 */
+	static ThreadPoolExecutor callers(int threads) {
+		AtomicInteger number = new AtomicInteger();
+		ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+				new LinkedBlockingQueue<>(), (task) -> {
+					Thread thread = new Thread(task, "blocking-caller-" + number.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+		pool.prestartAllCoreThreads();
+		return pool;
+	}
+
+	/**
+	 * Make {@code calls} blocking calls, {@code concurrency} threads of {@code callers}
+	 * each calling in a loop.
+	 */
+	static Run measureBlocking(BlockingBenchClient client, EmbeddedCxone cxone, ExecutorService callers, int calls,
+			int concurrency) {
+		return of(List.of(Sample.takeBlocking(client, cxone, callers, Duration.ofMinutes(5), calls, concurrency)));
+	}
+
+	/**
+	 * The blocking counterpart of {@link #measureInterleaved}: {@code concurrency} threads
+	 * of {@code callers}, each calling in a loop, with each client in turn, {@code slices}
+	 * slices of {@code slice} each.
+	 */
+	static List<Run> measureInterleavedBlocking(List<BlockingBenchClient> clients, EmbeddedCxone cxone,
+			ExecutorService callers, Duration slice, int slices, int concurrency) {
+		List<List<Sample>> samples = new ArrayList<>();
+		clients.forEach((client) -> samples.add(new ArrayList<>()));
+		for (int round = 0; round < slices; round++) {
+			for (int i = 0; i < clients.size(); i++) {
+				samples.get(i).add(Sample.takeBlocking(clients.get(i), cxone, callers, slice, capacity(slice), concurrency));
+			}
+		}
+		return samples.stream().map(Run::of).toList();
+	}
+
+	/**
+	 * Room for 200 calls a millisecond, several times what this machine manages.
+	 */
+	private static int capacity(Duration duration) {
+		return (int) Math.min(4_000_000, Math.max(10_000, duration.toMillis() * 200));
+	}
+
 	private static Run of(List<Sample> samples) {
 		long[] sorted = samples.stream().flatMapToLong((sample) -> Arrays.stream(sample.latencies())).sorted().toArray();
 		double seconds = samples.stream().mapToDouble(Sample::seconds).sum();
@@ -98,8 +153,7 @@ record Run(int tokenRequests, int apiRequests, int calls, int failures, double t
 		static Sample take(BenchClient client, EmbeddedCxone cxone, Duration duration, int concurrency) {
 			int tokensBefore = cxone.tokenRequestCount();
 			int apiBefore = cxone.apiRequestCount();
-			// Room for 200 calls a millisecond, several times what this machine manages.
-			long[] latencies = new long[(int) Math.min(4_000_000, Math.max(10_000, duration.toMillis() * 200))];
+			long[] latencies = new long[capacity(duration)];
 			AtomicInteger count = new AtomicInteger();
 			AtomicInteger failures = new AtomicInteger();
 			long start = System.nanoTime();
@@ -119,6 +173,58 @@ record Run(int tokenRequests, int apiRequests, int calls, int failures, double t
 			double seconds = (System.nanoTime() - start) / 1e9;
 			return new Sample(Arrays.copyOf(latencies, count.get()), failures.get(),
 					cxone.tokenRequestCount() - tokensBefore, cxone.apiRequestCount() - apiBefore, seconds);
+		}
+
+		/**
+		 * Blocking calls for {@code duration}, or until {@code maxCalls} were made, from
+		 * {@code concurrency} threads of {@code callers}, each calling in a loop.
+		 */
+		static Sample takeBlocking(BlockingBenchClient client, EmbeddedCxone cxone, ExecutorService callers,
+				Duration duration, int maxCalls, int concurrency) {
+			int tokensBefore = cxone.tokenRequestCount();
+			int apiBefore = cxone.apiRequestCount();
+			long[] latencies = new long[maxCalls];
+			AtomicInteger count = new AtomicInteger();
+			AtomicInteger failures = new AtomicInteger();
+			long start = System.nanoTime();
+			long end = start + duration.toNanos();
+			Runnable caller = () -> {
+				while (System.nanoTime() < end) {
+					int index = count.getAndIncrement();
+					if (index >= latencies.length) {
+						return;
+					}
+					long begin = System.nanoTime();
+					try {
+						client.call(PATH);
+					}
+					catch (RuntimeException ex) {
+						failures.incrementAndGet();
+					}
+					latencies[index] = System.nanoTime() - begin;
+				}
+			};
+			List<Future<?>> running = new ArrayList<>();
+			for (int i = 0; i < concurrency; i++) {
+				running.add(callers.submit(caller));
+			}
+			for (Future<?> future : running) {
+				try {
+					future.get(duration.toNanos() + Duration.ofMinutes(5).toNanos(), TimeUnit.NANOSECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					throw new IllegalStateException(ex);
+				}
+				catch (ExecutionException | TimeoutException ex) {
+					throw new IllegalStateException(ex);
+				}
+			}
+			double seconds = (System.nanoTime() - start) / 1e9;
+			// A thread that found the array full reserved an index past its end, and made no call.
+			int made = Math.min(count.get(), latencies.length);
+			return new Sample(Arrays.copyOf(latencies, made), failures.get(), cxone.tokenRequestCount() - tokensBefore,
+					cxone.apiRequestCount() - apiBefore, seconds);
 		}
 
 	}

@@ -39,9 +39,23 @@ class BenchmarksSmokeTests {
 		assertThat(rolloverOurs.failures()).isZero();
 		// Each token was renewed before CXone stopped taking it: no call met a 401 and was replayed.
 		assertThat(rolloverOurs.apiRequests()).isEqualTo(rolloverOurs.calls());
-		assertThat(run(results, "steady", "CxoneWebClient").failures()).isZero();
+		assertThat(run(results, "steady load, concurrency 64", "CxoneWebClient").failures()).isZero();
+		// Blocking: one token for CxoneRestClient over the whole scenario (creation, warm-up and
+		// the measured slices), none while measured, no call failed, retried or replayed.
+		Run blockingOurs = run(results, "blocking steady load", "CxoneRestClient");
+		Run blockingPlain = run(results, "blocking steady load", "plain RestClient");
+		assertThat(benchmarks.blockingTokenRequests().get("CxoneRestClient")).containsExactly(1);
+		assertThat(blockingOurs.tokenRequests()).isZero();
+		assertThat(blockingOurs.calls()).isPositive();
+		assertThat(blockingOurs.failures()).isZero();
+		assertThat(blockingOurs.apiRequests()).isEqualTo(blockingOurs.calls());
+		assertThat(blockingPlain.calls()).isPositive();
+		assertThat(blockingPlain.failures()).isZero();
+		assertThat(blockingPlain.apiRequests()).isEqualTo(blockingPlain.calls());
 		assertThat(benchmarks.report())
-			.contains("| steady load, concurrency 64, the clients taking turns | CxoneWebClient throughput / plain WebClient |");
+			.contains("| steady load, concurrency 64, the clients taking turns | CxoneWebClient throughput / plain WebClient |")
+			.contains("| blocking steady load, 64 platform threads, the clients taking turns "
+					+ "| CxoneRestClient throughput / plain RestClient |");
 	}
 
 	private static Run run(Map<String, Map<String, List<Run>>> results, String scenario, String client) {
