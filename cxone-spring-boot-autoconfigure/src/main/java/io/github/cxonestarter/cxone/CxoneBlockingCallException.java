@@ -15,4 +15,8 @@ public class CxoneBlockingCallException extends CxoneException {
 		super(message);
 	}
 
+	public CxoneBlockingCallException(String message, Throwable cause) {
+		super(message, cause);
+	}
+
 }

@@ -9,6 +9,7 @@ import io.github.cxonestarter.cxone.CxoneWebClientCustomizer;
 import io.github.cxonestarter.cxone.accesskey.ApiEndpointFilter;
 import io.github.cxonestarter.cxone.http.ConnectionFailures;
 import io.github.cxonestarter.cxone.http.CxoneHttpSettings;
+import io.github.cxonestarter.cxone.http.CxoneRequestFactory;
 import io.github.cxonestarter.cxone.http.ReactorHttpClients;
 import io.github.cxonestarter.cxone.token.BlockingTokens;
 import io.github.cxonestarter.cxone.token.CxoneTokenManager;
@@ -38,7 +39,6 @@ import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfigurati
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.client.ClientHttpRequestFactory;
-import org.springframework.http.client.ReactorClientHttpRequestFactory;
 import org.springframework.http.client.reactive.ClientHttpConnector;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.security.oauth2.client.InMemoryReactiveOAuth2AuthorizedClientService;
@@ -148,9 +148,7 @@ public final class CxoneAutoConfiguration {
 	@Bean(defaultCandidate = false)
 	@ConditionalOnMissingBean(name = "cxoneClientHttpRequestFactory")
 	ClientHttpRequestFactory cxoneClientHttpRequestFactory(@Qualifier("cxoneHttpClient") HttpClient httpClient) {
-		// The same Reactor Netty client, pool, proxy and trust as the WebClient side: one set of
-		// connections and one way of typing their failures for both clients.
-		return new ReactorClientHttpRequestFactory(httpClient);
+		return new CxoneRequestFactory(httpClient);
 	}
 
 	@Bean(defaultCandidate = false)
@@ -235,8 +233,9 @@ public final class CxoneAutoConfiguration {
 	CxoneWebClient cxoneWebClient(@Qualifier("cxoneClientBuilders") CxoneClientBuilders builders,
 			ObjectProvider<WebClient.Builder> webClientBuilder) {
 		// A clone: the builder is the application's (a singleton bean of its own, perhaps),
-		// and its other WebClients must not get CXone's base URL, filters or token.
-		return new CxoneWebClient(builders.configure(webClientBuilder.getIfAvailable(WebClient::builder).clone()).build());
+		// and its other WebClients must not get CXone's base URL, filters or token. Of several
+		// builders the primary one, or else one of the starter's own.
+		return new CxoneWebClient(builders.configure(webClientBuilder.getIfUnique(WebClient::builder).clone()).build());
 	}
 
 }

@@ -11,12 +11,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.security.oauth2.client.OAuth2AuthorizedClientManager;
 import org.springframework.web.client.RestClient;
 
 /**
  * The blocking side: {@link CxoneRestClient}, and Spring Security's blocking
- * {@link OAuth2AuthorizedClientManager} for the {@code cxone} registration, both on the
+ * {@code OAuth2AuthorizedClientManager} for the {@code cxone} registration, both on the
  * application's one token manager.
  */
 @Configuration(proxyBeanMethods = false)
@@ -28,13 +27,14 @@ class RestClientConfiguration {
 	CxoneRestClient cxoneRestClient(@Qualifier("cxoneClientBuilders") CxoneClientBuilders builders,
 			ObjectProvider<RestClient.Builder> restClientBuilder) {
 		// A clone, so that observations and the application's customizers apply, and the
-		// application's own RestClients get nothing of CXone's.
-		return new CxoneRestClient(builders.configure(restClientBuilder.getIfAvailable(RestClient::builder).clone()).build());
+		// application's own RestClients get nothing of CXone's. Of several builders the
+		// primary one, or else one of the starter's own.
+		return new CxoneRestClient(builders.configure(restClientBuilder.getIfUnique(RestClient::builder).clone()).build());
 	}
 
 	@Bean(defaultCandidate = false)
 	@ConditionalOnMissingBean(name = "cxoneBlockingAuthorizedClientManager")
-	OAuth2AuthorizedClientManager cxoneBlockingAuthorizedClientManager(
+	BlockingAuthorizedClientManager cxoneBlockingAuthorizedClientManager(
 			@Qualifier("cxoneBlockingTokens") BlockingTokens tokens) {
 		return new BlockingAuthorizedClientManager(tokens, CxoneAutoConfiguration.REGISTRATION_ID);
 	}

@@ -63,10 +63,18 @@ public final class AuthorizationPolicy {
 	 */
 	static CxoneForeignHostException foreignHost(String client, String ownClient, String method, URI target,
 			URI origin) {
-		return new CxoneForeignHostException(client + " refused " + method + " " + target.getScheme() + "://"
-				+ target.getAuthority() + target.getPath() + ": it only sends the CXone token to " + origin.getScheme()
-				+ "://" + origin.getAuthority() + ". Use a relative URI for CXone calls, and a " + ownClient
-				+ " of your own for other hosts.");
+		return new CxoneForeignHostException(client + " refused " + method + " " + origin(target) + target.getPath()
+				+ ": it only sends the CXone token to " + origin(origin) + ". Use a relative URI for CXone calls, and a "
+				+ ownClient + " of your own for other hosts.");
+	}
+
+	/**
+	 * Return a URL's scheme, host and port, never its user information (which may hold a
+	 * password).
+	 */
+	private static String origin(URI url) {
+		return url.getScheme() + "://" + ((url.getHost() != null) ? url.getHost() : "(no host)")
+				+ ((url.getPort() != -1) ? ":" + url.getPort() : "");
 	}
 
 	/**

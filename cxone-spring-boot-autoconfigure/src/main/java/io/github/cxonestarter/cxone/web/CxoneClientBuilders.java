@@ -127,7 +127,7 @@ public final class CxoneClientBuilders {
 			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
 			.requestInterceptor(new CxoneRestClientInterceptor(this.blockingTokens, this.baseUrl,
 					(this.discovered != null) ? this.discovered::apiEndpoint : null, this.retry, this.policy,
-					this.failures, URL_PROPERTY));
+					this.failures, URL_PROPERTY, this.connections.maxReplayBodySize()));
 		this.restClientCustomizers.forEach((customizer) -> customizer.customize(builder));
 		return builder;
 	}
@@ -149,7 +149,7 @@ public final class CxoneClientBuilders {
 	 * @param connector the WebClient connector
 	 * @param requestFactory the RestClient request factory
 	 * @param failures how failures to get an answer are typed and worded
-	 * @param maxReplayBodySize the largest WebClient body kept to be sent again
+	 * @param maxReplayBodySize the largest body that is sent again
 	 */
 	public record Connections(ClientHttpConnector connector, ClientHttpRequestFactory requestFactory,
 			ConnectionFailures failures, DataSize maxReplayBodySize) {

@@ -1,10 +1,13 @@
 package io.github.cxonestarter.cxone.web;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import io.github.cxonestarter.cxone.CxoneAccessDeniedException;
@@ -12,6 +15,7 @@ import io.github.cxonestarter.cxone.CxoneApiException;
 import io.github.cxonestarter.cxone.CxoneAuthenticationException;
 import io.github.cxonestarter.cxone.CxoneBlockingCallException;
 import io.github.cxonestarter.cxone.CxoneConnectionException;
+import io.github.cxonestarter.cxone.CxoneFailures;
 import io.github.cxonestarter.cxone.CxoneForeignHostException;
 import io.github.cxonestarter.cxone.CxoneRestClient;
 import io.github.cxonestarter.cxone.accesskey.ApiEndpointFilter;
@@ -23,6 +27,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRequest;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.ClientHttpRequestExecution;
 import org.springframework.http.client.ClientHttpRequestInterceptor;
@@ -30,7 +35,7 @@ import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.client.support.HttpRequestWrapper;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
-import org.springframework.util.StreamUtils;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The blocking counterpart of the filters of {@code CxoneWebClient}, for
@@ -52,6 +57,10 @@ import org.springframework.util.StreamUtils;
  */
 public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor {
 
+	private static final int MAX_FAILURE_BODY = 256 * 1024;
+
+	private static final Set<String> WITHOUT_BODY = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "DELETE");
+
 	private final BlockingTokens tokens;
 
 	private final CxoneTokenManager manager;
@@ -68,6 +77,8 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 
 	private final String urlProperty;
 
+	private final long maxReplayBodySize;
+
 	/**
 	 * Create a new instance.
 	 * @param tokens the blocking way to the token
@@ -78,9 +89,10 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 	 * @param policy what is retried
 	 * @param failures how failures to get an answer are typed and worded
 	 * @param urlProperty the property that sets the API's URL, for messages
+	 * @param maxReplayBodySize the largest body that is sent again
 	 */
 	public CxoneRestClientInterceptor(BlockingTokens tokens, URI fixedOrigin, Supplier<Mono<URI>> discoveredOrigin,
-			Retry retry, RetryPolicy policy, ConnectionFailures failures, String urlProperty) {
+			Retry retry, RetryPolicy policy, ConnectionFailures failures, String urlProperty, DataSize maxReplayBodySize) {
 		this.tokens = tokens;
 		this.manager = tokens.manager();
 		this.fixedOrigin = fixedOrigin;
@@ -89,6 +101,7 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 		this.policy = policy;
 		this.failures = failures;
 		this.urlProperty = urlProperty;
+		this.maxReplayBodySize = maxReplayBodySize.toBytes();
 	}
 
 	@Override
@@ -103,7 +116,8 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 		if (!AuthorizationPolicy.sameOrigin(origin, url)) {
 			throw AuthorizationPolicy.foreignHost("CxoneRestClient", "RestClient", method, url, origin);
 		}
-		Call call = new Call(request, url, body, execution);
+		Call call = new Call(request, url, body, execution,
+				(body.length > this.maxReplayBodySize) ? RetryPolicy.tooLargeToReplay(this.maxReplayBodySize) : null);
 		if (this.retry == null || RetryPolicy.isSet(request.getAttributes().get(CxoneRestClient.NO_RETRY))) {
 			return authorized(call);
 		}
@@ -113,7 +127,13 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 			return Retry.decorateCallable(this.retry, () -> attempt(call, anyFailure)).call();
 		}
 		catch (RetryableFailure failure) {
-			throw this.policy.toException(call.description(), failure, call.attempts);
+			CxoneApiException typed = this.policy.toException(call.description(), failure, call.attempts);
+			if (Thread.currentThread().isInterrupted()) {
+				// Resilience4j stopped waiting for the next attempt and kept the interrupt.
+				throw new CxoneBlockingCallException("The thread was interrupted while it waited to send "
+						+ call.description() + " again. " + typed.getMessage(), typed);
+			}
+			throw typed;
 		}
 		catch (IOException | RuntimeException ex) {
 			throw ex;
@@ -131,7 +151,7 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 			response = authorized(call);
 		}
 		catch (CxoneConnectionException ex) {
-			throw this.policy.unanswered(call.method(), ex, anyFailure, null);
+			throw this.policy.unanswered(call.method(), ex, anyFailure, call.notReplayable);
 		}
 		int status = response.getStatusCode().value();
 		if (!this.policy.isFailure(status, anyFailure)) {
@@ -140,7 +160,7 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 		HttpHeaders headers = response.getHeaders();
 		// Read to the end and closed, so that the connection goes back to the pool.
 		throw this.policy.answered(status, headers.getOrEmpty(HttpHeaders.RETRY_AFTER),
-				headers.getFirst("icStatusDescription"), readAndClose(response), null);
+				headers.getFirst("icStatusDescription"), readAndClose(response), call.notReplayable);
 	}
 
 	private ClientHttpResponse authorized(Call call) throws IOException {
@@ -154,6 +174,10 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 			return checked(response, call, client);
 		}
 		response.close();
+		if (call.notReplayable != null) {
+			this.tokens.await(this.manager.replaceRefused(client.getAccessToken()), "a new CXone token");
+			throw AuthorizationPolicy.notReplayable(call.description(), call.notReplayable);
+		}
 		OAuth2AuthorizedClient fresh = this.tokens.await(this.manager.replaceRefused(client.getAccessToken()),
 				"a new CXone token");
 		if (fresh == null) {
@@ -183,13 +207,18 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 			if (admission.isProbe()) {
 				this.failures.probeEnded(admission, true);
 			}
-			return response;
+			return new TypedBodyResponse(response);
 		}
 		catch (IOException ex) {
 			if (admission.isProbe()) {
 				this.failures.probeEnded(admission, false);
 			}
-			CxoneConnectionException typed = this.failures.classify(ex, call.url, this.urlProperty);
+			if (CxoneFailures.find(ex, InterruptedException.class) != null) {
+				Thread.currentThread().interrupt();
+				throw new CxoneBlockingCallException("The thread was interrupted while it waited for CXone's answer to "
+						+ call.description() + ".", ex);
+			}
+			CxoneConnectionException typed = this.failures.classify(transportFailure(ex), call.url, this.urlProperty);
 			if (typed != null) {
 				throw typed;
 			}
@@ -213,12 +242,26 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 		return response;
 	}
 
+	/**
+	 * Return what failed, under the plain {@link IOException} that Spring's Reactor request
+	 * wraps around every failure that is not one (a response timeout, an invalid header
+	 * value): only a failure of the transport is a connection error, and retried.
+	 */
+	private static Throwable transportFailure(IOException ex) {
+		return (ex.getClass() == IOException.class && ex.getCause() != null) ? ex.getCause() : ex;
+	}
+
+	/**
+	 * Read a failed attempt's body for the error, at most {@link #MAX_FAILURE_BODY} bytes
+	 * of it, as WebClient's codecs keep at most that much; the rest is drained by closing,
+	 * so that the connection goes back to the pool.
+	 */
 	private static String readAndClose(ClientHttpResponse response) {
 		try (response) {
 			MediaType contentType = response.getHeaders().getContentType();
 			Charset charset = (contentType != null && contentType.getCharset() != null) ? contentType.getCharset()
 					: StandardCharsets.UTF_8;
-			return StreamUtils.copyToString(response.getBody(), charset);
+			return new String(response.getBody().readNBytes(MAX_FAILURE_BODY), charset);
 		}
 		catch (IOException | RuntimeException ex) {
 			return "";
@@ -238,13 +281,16 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 
 		private final ClientHttpRequestExecution execution;
 
+		private final String notReplayable;
+
 		private int attempts;
 
-		Call(HttpRequest request, URI url, byte[] body, ClientHttpRequestExecution execution) {
+		Call(HttpRequest request, URI url, byte[] body, ClientHttpRequestExecution execution, String notReplayable) {
 			this.request = request;
 			this.url = url;
 			this.body = body;
 			this.execution = execution;
+			this.notReplayable = notReplayable;
 		}
 
 		String method() {
@@ -272,6 +318,11 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 			this.url = call.url;
 			this.headers = HttpHeaders.copyOf(call.request.getHeaders());
 			this.headers.setBearerAuth(token.getTokenValue());
+			// RestClient's buffering sets Content-Length: 0 on every request; a GET without a body is
+			// sent as WebClient sends it, without one.
+			if (call.body.length == 0 && WITHOUT_BODY.contains(call.method())) {
+				this.headers.remove(HttpHeaders.CONTENT_LENGTH);
+			}
 		}
 
 		@Override
@@ -282,6 +333,89 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 		@Override
 		public HttpHeaders getHeaders() {
 			return this.headers;
+		}
+
+	}
+
+	/**
+	 * A response whose body, read after the interceptor returned, fails with an
+	 * {@link IOException} when the connection breaks mid-body (which RestClient reports as
+	 * its own {@code RestClientException}), not with a Reactor-internal exception.
+	 */
+	private static final class TypedBodyResponse implements ClientHttpResponse {
+
+		private final ClientHttpResponse response;
+
+		private InputStream body;
+
+		TypedBodyResponse(ClientHttpResponse response) {
+			this.response = response;
+		}
+
+		@Override
+		public HttpStatusCode getStatusCode() throws IOException {
+			return this.response.getStatusCode();
+		}
+
+		@Override
+		public String getStatusText() throws IOException {
+			return this.response.getStatusText();
+		}
+
+		@Override
+		public HttpHeaders getHeaders() {
+			return this.response.getHeaders();
+		}
+
+		@Override
+		public InputStream getBody() throws IOException {
+			if (this.body == null) {
+				this.body = new TypedInputStream(this.response.getBody());
+			}
+			return this.body;
+		}
+
+		@Override
+		public void close() {
+			this.response.close();
+		}
+
+	}
+
+	/**
+	 * A body stream that turns the unchecked failures of Spring's Reactor input stream into
+	 * the {@link IOException}s an {@link InputStream} is expected to throw.
+	 */
+	private static final class TypedInputStream extends FilterInputStream {
+
+		TypedInputStream(InputStream in) {
+			super(in);
+		}
+
+		@Override
+		public int read() throws IOException {
+			try {
+				return super.read();
+			}
+			catch (RuntimeException ex) {
+				throw broken(ex);
+			}
+		}
+
+		@Override
+		public int read(byte[] buffer, int offset, int length) throws IOException {
+			try {
+				return super.read(buffer, offset, length);
+			}
+			catch (RuntimeException ex) {
+				throw broken(ex);
+			}
+		}
+
+		private static IOException broken(RuntimeException ex) {
+			IOException cause = CxoneFailures.find(ex, IOException.class);
+			return new IOException("CXone's answer broke off before its end (" + CxoneFailures.rootCause(ex) + ")",
+					(cause != null) ? cause : ex);
 		}
 
 	}

@@ -65,8 +65,7 @@ final class ReplayableBody implements BodyInserter<Object, ClientHttpRequest> {
 		return switch (body.state) {
 			// Not produced yet (the connection failed first): the next attempt produces it.
 			case NOT_SENT, KEPT -> null;
-			case TOO_LARGE -> "its body is larger than cxone.http.max-replay-body-size (" + body.maxSize
-					+ " bytes), so it was sent once and not kept to send again";
+			case TOO_LARGE -> RetryPolicy.tooLargeToReplay(body.maxSize);
 			case SENDING -> (body.failure != null)
 					? "its body could not be produced (" + CxoneFailures.rootCause(body.failure) + ")"
 					: "its body was not sent in full by the first attempt, so it cannot be sent again";

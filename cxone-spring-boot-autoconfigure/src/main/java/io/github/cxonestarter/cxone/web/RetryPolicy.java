@@ -90,6 +90,16 @@ public final class RetryPolicy {
 	}
 
 	/**
+	 * Return why a body larger than the replay limit is not sent again, for messages.
+	 * @param maxSize the limit ({@code cxone.http.max-replay-body-size}) in bytes
+	 * @return the reason
+	 */
+	static String tooLargeToReplay(long maxSize) {
+		return "its body is larger than cxone.http.max-replay-body-size (" + maxSize
+				+ " bytes), so it was sent once and not kept to send again";
+	}
+
+	/**
 	 * Return whether a request attribute turns retrying off or on, given its value.
 	 * @param value the attribute's value, possibly {@code null}
 	 * @return whether it is set to {@code true}
