@@ -56,6 +56,12 @@ public class BlockingAuthorizedClientManager implements OAuth2AuthorizedClientMa
 					+ "@ClientRegistrationId(\"" + this.registrationId + "\"), or a manager of your own for other "
 					+ "registrations.");
 		}
+		OAuth2AccessToken previous = this.given.get();
+		if (previous != null) {
+			// This thread's last call reported no failure: the API took that token, which confirms
+			// a replacement as CxoneRestClient's calls do (Spring Security reports failures only).
+			this.tokens.manager().accepted(previous);
+		}
 		OAuth2AuthorizedClient client = this.tokens.authorize();
 		this.given.set(client.getAccessToken());
 		return client;

@@ -23,6 +23,7 @@ import io.github.cxonestarter.cxone.http.ConnectionFailures;
 import io.github.cxonestarter.cxone.token.BlockingTokens;
 import io.github.cxonestarter.cxone.token.CxoneTokenManager;
 import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
@@ -97,11 +98,24 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 		this.manager = tokens.manager();
 		this.fixedOrigin = fixedOrigin;
 		this.discoveredOrigin = discoveredOrigin;
-		this.retry = retry;
+		this.retry = withoutResultPredicate(retry);
 		this.policy = policy;
 		this.failures = failures;
 		this.urlProperty = urlProperty;
 		this.maxReplayBodySize = maxReplayBodySize.toBytes();
+	}
+
+	/**
+	 * Return the retry to run blocking calls with: the given one, or, when it also judges
+	 * results (an application's {@code Retry} written for WebClient's {@code ClientResponse}),
+	 * one of the same name and configuration that does not, since a blocking response is not
+	 * a {@code ClientResponse} and would be left unclosed by every retry it asked for.
+	 */
+	private static Retry withoutResultPredicate(Retry retry) {
+		if (retry == null || retry.getRetryConfig().getResultPredicate() == null) {
+			return retry;
+		}
+		return Retry.of(retry.getName(), RetryConfig.from(retry.getRetryConfig()).retryOnResult((result) -> false).build());
 	}
 
 	@Override
@@ -210,6 +224,9 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 			return new TypedBodyResponse(response);
 		}
 		catch (IOException ex) {
+			// Typed first, then the probe ended, as CxoneConnectionFilter does: a proxy's refusal of
+			// the probe must be remembered as the probe's, so that the wait after it doubles.
+			CxoneConnectionException typed = this.failures.classify(transportFailure(ex), call.url, this.urlProperty);
 			if (admission.isProbe()) {
 				this.failures.probeEnded(admission, false);
 			}
@@ -218,7 +235,6 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 				throw new CxoneBlockingCallException("The thread was interrupted while it waited for CXone's answer to "
 						+ call.description() + ".", ex);
 			}
-			CxoneConnectionException typed = this.failures.classify(transportFailure(ex), call.url, this.urlProperty);
 			if (typed != null) {
 				throw typed;
 			}
@@ -377,7 +393,12 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 
 		@Override
 		public void close() {
-			this.response.close();
+			try {
+				this.response.close();
+			}
+			catch (RuntimeException ex) {
+				// Draining a body that broke off: the connection is gone, there is nothing to give back.
+			}
 		}
 
 	}

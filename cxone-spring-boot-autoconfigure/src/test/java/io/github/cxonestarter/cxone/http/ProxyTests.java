@@ -9,6 +9,7 @@ import java.util.Properties;
 
 import io.github.cxonestarter.cxone.CxoneConnectionException;
 import io.github.cxonestarter.cxone.CxoneConnectionException.Kind;
+import io.github.cxonestarter.cxone.CxoneRestClient;
 import io.github.cxonestarter.cxone.CxoneTestApplication;
 import io.github.cxonestarter.cxone.CxoneTestContexts;
 import io.github.cxonestarter.cxone.CxoneTokenException;
@@ -304,6 +305,28 @@ class ProxyTests {
 					}
 					assertThat(Flux.merge(calls).collectList().block(TIMEOUT)).hasSize(8)
 						.containsOnly("failed");
+					assertThat(guarded.refused()).isEqualTo(2);
+					assertThat(cxone.apiRequestCount()).isZero();
+				});
+		}
+	}
+
+	@Test
+	void whenTheWaitAfterARefusalIsOverThenCxoneRestClientTriesTheCredentialsOnceAndTheWaitDoubles() throws Exception {
+		try (ForwardProxy guarded = ForwardProxy.start(PROXY_USER, PROXY_PASSWORD)) {
+			runner().withPropertyValues("cxone.token-uri=https://127.0.0.1:" + cxone.port() + EmbeddedCxone.TOKEN_PATH,
+					"cxone.http.proxy.host=127.0.0.1", "cxone.http.proxy.port=" + guarded.port(),
+					"cxone.http.proxy.username=" + PROXY_USER, "cxone.http.proxy.password=wrong-" + PROXY_PASSWORD,
+					"cxone.http.proxy.refusal-backoff=1s", "cxone.retry.enabled=false")
+				.run((context) -> {
+					CxoneRestClient client = context.getBean(CxoneRestClient.class);
+					assertThatExceptionOfType(CxoneConnectionException.class).isThrownBy(() -> whoami(client));
+					assertThat(guarded.refused()).isEqualTo(1);
+					Thread.sleep(1200);
+					// One probe, refused as well: the calls after it wait twice as long, and are not sent.
+					for (int i = 0; i < 8; i++) {
+						assertThatExceptionOfType(CxoneConnectionException.class).isThrownBy(() -> whoami(client));
+					}
 					assertThat(guarded.refused()).isEqualTo(2);
 					assertThat(cxone.apiRequestCount()).isZero();
 				});

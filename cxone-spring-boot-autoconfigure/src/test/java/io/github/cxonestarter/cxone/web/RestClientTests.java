@@ -29,6 +29,8 @@ import io.github.cxonestarter.cxone.test.EmbeddedCxone;
 import io.github.cxonestarter.cxone.test.EmbeddedCxoneExtension;
 import io.github.cxonestarter.cxone.test.InjectedFault;
 import io.github.cxonestarter.cxone.test.RecordedRequest;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,6 +47,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.client.HttpClientErrorException;
 import org.springframework.web.client.HttpServerErrorException;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.ClientResponse;
 
 import static io.github.cxonestarter.cxone.CxoneTestContexts.whoami;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -331,6 +334,28 @@ class RestClientTests {
 				assertThat(registry.get("cxone.retries").tag("target", "api").tag("cause", "429").counter().count())
 					.isEqualTo(1);
 				assertThat(registry.get("cxone.token.requests").tag("outcome", "success").timer().count()).isEqualTo(1);
+			});
+	}
+
+	@Test
+	void whenTheApplicationsRetryJudgesWebClientResponsesThenBlockingCallsStillWorkAndCloseTheirResponses() {
+		RetryConfig judgingResponses = RetryConfig.<ClientResponse>custom()
+			.maxAttempts(2)
+			.waitDuration(Duration.ofMillis(10))
+			.retryOnResult((response) -> response.statusCode().value() == 404)
+			.consumeResultBeforeRetryAttempt((attempt, response) -> response.releaseBody().subscribe())
+			.build();
+		runner().withPropertyValues("cxone.http.max-connections=1")
+			.withBean("cxoneRetry", Retry.class, () -> Retry.of("cxone", judgingResponses))
+			.run((context) -> {
+				CxoneRestClient client = context.getBean(CxoneRestClient.class);
+				this.cxone.enqueueApiFaults(EmbeddedCxone.WHOAMI_PATH, 1, 404, null);
+				// The result predicate is for WebClient's ClientResponse: the blocking path does not apply it.
+				assertThatExceptionOfType(HttpClientErrorException.NotFound.class).isThrownBy(() -> whoami(client));
+				assertThat(whoami(client)).contains("Embedded CXone API Key");
+				this.cxone.enqueueApiFaults(EmbeddedCxone.WHOAMI_PATH, 1, 503, null);
+				assertThat(whoami(client)).contains("Embedded CXone API Key");
+				assertThat(this.cxone.apiRequests()).extracting(RecordedRequest::status).containsExactly(404, 200, 503, 200);
 			});
 	}
 
