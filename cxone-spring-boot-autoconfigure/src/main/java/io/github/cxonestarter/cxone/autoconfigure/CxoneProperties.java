@@ -277,7 +277,8 @@ public class CxoneProperties {
 		/**
 		 * How long one token request may take in all, its retries and their waits
 		 * included; then every caller waiting for it gets a timeout error, and the next
-		 * call starts a new request.
+		 * call starts a new request. It is also the longest a blocking call
+		 * (CxoneRestClient) waits for a token.
 		 */
 		private Duration timeout = Duration.ofSeconds(30);
 
