@@ -188,12 +188,12 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 			return checked(response, call, client);
 		}
 		response.close();
-		if (call.notReplayable != null) {
-			this.tokens.await(this.manager.replaceRefused(client.getAccessToken()), "a new CXone token");
-			throw AuthorizationPolicy.notReplayable(call.description(), call.notReplayable);
-		}
 		OAuth2AuthorizedClient fresh = this.tokens.await(this.manager.replaceRefused(client.getAccessToken()),
 				"a new CXone token");
+		// The refused token is replaced either way; a body that may not be sent twice is not replayed.
+		if (call.notReplayable != null) {
+			throw AuthorizationPolicy.notReplayable(call.description(), call.notReplayable);
+		}
 		if (fresh == null) {
 			throw AuthorizationPolicy.replacementRefused(call.description(), this.manager.replacementBackoff());
 		}

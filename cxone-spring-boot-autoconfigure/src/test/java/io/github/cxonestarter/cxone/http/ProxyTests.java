@@ -284,14 +284,21 @@ class ProxyTests {
 		}
 	}
 
+	/**
+	 * Return a runner whose API calls go through the given proxy with a wrong password and a
+	 * 1 s wait after a refusal, unretried; the token comes from loopback, never proxied.
+	 */
+	private ApplicationContextRunner withRefusedCredentials(ForwardProxy guarded) {
+		return runner().withPropertyValues("cxone.token-uri=https://127.0.0.1:" + cxone.port() + EmbeddedCxone.TOKEN_PATH,
+				"cxone.http.proxy.host=127.0.0.1", "cxone.http.proxy.port=" + guarded.port(),
+				"cxone.http.proxy.username=" + PROXY_USER, "cxone.http.proxy.password=wrong-" + PROXY_PASSWORD,
+				"cxone.http.proxy.refusal-backoff=1s", "cxone.retry.enabled=false");
+	}
+
 	@Test
 	void whenTheWaitAfterARefusalIsOverThenOneOfManyConcurrentCallsTriesTheCredentialsAgain() throws Exception {
 		try (ForwardProxy guarded = ForwardProxy.start(PROXY_USER, PROXY_PASSWORD)) {
-			// The token comes from loopback (never proxied), the API calls through the proxy.
-			runner().withPropertyValues("cxone.token-uri=https://127.0.0.1:" + cxone.port() + EmbeddedCxone.TOKEN_PATH,
-					"cxone.http.proxy.host=127.0.0.1", "cxone.http.proxy.port=" + guarded.port(),
-					"cxone.http.proxy.username=" + PROXY_USER, "cxone.http.proxy.password=wrong-" + PROXY_PASSWORD,
-					"cxone.http.proxy.refusal-backoff=1s", "cxone.retry.enabled=false")
+			withRefusedCredentials(guarded)
 				.run((context) -> {
 					CxoneWebClient client = context.getBean(CxoneWebClient.class);
 					assertThatExceptionOfType(CxoneConnectionException.class)
@@ -314,10 +321,7 @@ class ProxyTests {
 	@Test
 	void whenTheWaitAfterARefusalIsOverThenCxoneRestClientTriesTheCredentialsOnceAndTheWaitDoubles() throws Exception {
 		try (ForwardProxy guarded = ForwardProxy.start(PROXY_USER, PROXY_PASSWORD)) {
-			runner().withPropertyValues("cxone.token-uri=https://127.0.0.1:" + cxone.port() + EmbeddedCxone.TOKEN_PATH,
-					"cxone.http.proxy.host=127.0.0.1", "cxone.http.proxy.port=" + guarded.port(),
-					"cxone.http.proxy.username=" + PROXY_USER, "cxone.http.proxy.password=wrong-" + PROXY_PASSWORD,
-					"cxone.http.proxy.refusal-backoff=1s", "cxone.retry.enabled=false")
+			withRefusedCredentials(guarded)
 				.run((context) -> {
 					CxoneRestClient client = context.getBean(CxoneRestClient.class);
 					assertThatExceptionOfType(CxoneConnectionException.class).isThrownBy(() -> whoami(client));
