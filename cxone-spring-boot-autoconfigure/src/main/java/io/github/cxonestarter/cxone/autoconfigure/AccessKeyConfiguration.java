@@ -1,28 +1,12 @@
 package io.github.cxonestarter.cxone.autoconfigure;
 
-import java.net.URI;
-import java.time.Clock;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
-
-import io.github.cxonestarter.cxone.CxoneDiscoveryException;
-import io.github.cxonestarter.cxone.accesskey.AccessKeyAuthorizedClientProvider;
-import io.github.cxonestarter.cxone.accesskey.AccessKeyCredentials;
-import io.github.cxonestarter.cxone.accesskey.AccessKeyGrantRequest;
-import io.github.cxonestarter.cxone.accesskey.AccessKeyLoginClient;
-import io.github.cxonestarter.cxone.accesskey.AccessKeyTokenResponseClient;
 import io.github.cxonestarter.cxone.accesskey.ApiEndpointFilter;
 import io.github.cxonestarter.cxone.accesskey.CxoneDiscovery;
 import io.github.cxonestarter.cxone.accesskey.StartupDiscovery;
 import io.github.cxonestarter.cxone.accesskey.TenantResolver;
-import io.github.cxonestarter.cxone.token.ClientSecretAuthentication;
+import io.github.cxonestarter.cxone.token.CxoneClientRegistrations;
 import io.github.cxonestarter.cxone.token.CxoneTokenManager;
-import io.github.cxonestarter.cxone.token.CxoneTokenResponseExtractor;
-import io.github.cxonestarter.cxone.token.RetryingTokenResponseClient;
-import io.github.cxonestarter.cxone.token.TokenEndpointErrors;
 import io.github.resilience4j.retry.Retry;
-import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -30,23 +14,20 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientService;
-import org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient;
-import org.springframework.security.oauth2.client.registration.ClientRegistration;
-import org.springframework.security.oauth2.client.registration.InMemoryReactiveClientRegistrationRepository;
 import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
-import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
 import org.springframework.web.reactive.function.client.WebClient;
 
 /**
- * CXone's access-key flows, on a provider of the starter's own plugged into Spring
- * Security's client manager: the password grant of a registered application (the token
- * endpoint discovered from the issuer), or, with no client ID and secret, the access-key
- * login with the key alone. In both, the API host is discovered from the token's tenant.
+ * CXone's access-key flows of the one tenant, on a provider of the starter's own plugged
+ * into Spring Security's client manager: the password grant of a registered application
+ * (the token endpoint discovered from the issuer), or, with no client ID and secret, the
+ * access-key login with the key alone. In both, the API host is discovered from the
+ * token's tenant.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnMultiTenant(false)
 @ConditionalOnAuthMode(CxoneProperties.AuthMode.ACCESS_KEY)
 class AccessKeyConfiguration {
 
@@ -54,23 +35,8 @@ class AccessKeyConfiguration {
 	@ConditionalOnMissingBean(name = "cxoneClientRegistrationRepository")
 	ReactiveClientRegistrationRepository cxoneClientRegistrationRepository(CxoneProperties properties,
 			CxoneEndpoints endpoints) {
-		URI tokenUri = (endpoints.tokenUri() != null) ? endpoints.tokenUri() : endpoints.issuer();
-		ClientRegistration.Builder registration = ClientRegistration
-			.withRegistrationId(CxoneAutoConfiguration.REGISTRATION_ID)
-			.tokenUri(tokenUri.toString());
-		if (isLogin(endpoints)) {
-			// No application: the access key is the client.
-			registration.authorizationGrantType(AccessKeyGrantRequest.ACCESS_KEY_LOGIN)
-				.clientId(properties.getAccessKeyId())
-				.clientAuthenticationMethod(ClientAuthenticationMethod.NONE);
-		}
-		else {
-			registration.authorizationGrantType(AccessKeyGrantRequest.PASSWORD)
-				.clientId(properties.getClientId())
-				.clientSecret(ClientSecretAuthentication.PLACEHOLDER)
-				.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC);
-		}
-		return new InMemoryReactiveClientRegistrationRepository(registration.build());
+		return new CxoneClientRegistrations(
+				CxoneTenantAssembler.registration(CxoneAutoConfiguration.REGISTRATION_ID, properties, endpoints));
 	}
 
 	@Bean
@@ -92,53 +58,16 @@ class AccessKeyConfiguration {
 			@Qualifier("cxoneClientRegistrationRepository") ReactiveClientRegistrationRepository registrations,
 			@Qualifier("cxoneAuthorizedClientService") ReactiveOAuth2AuthorizedClientService clientService,
 			@Qualifier("cxoneTokenWebClient") WebClient tokenWebClient, @Qualifier("cxoneTokenRetry") Retry tokenRetry) {
-		String tokenEndpoint = (endpoints.tokenUri() != null) ? endpoints.tokenUri().toString()
-				: "(discovered from " + endpoints.issuer() + ")";
-		Function<String, TokenEndpointErrors> flowErrors = isLogin(endpoints) ? TokenEndpointErrors::forAccessKeyLogin
-				: TokenEndpointErrors::forAccessKey;
-		// An endpoint's answer that quotes the request back must not carry a secret into a message.
-		Function<String, TokenEndpointErrors> errors = (uri) -> flowErrors.apply(uri)
-			.redacting(properties.getAccessKeySecret(), isLogin(endpoints) ? null : properties.getClientSecret());
-		// One extractor per token endpoint, not per request: it reports an unusable expires_in once.
-		Map<URI, CxoneTokenResponseExtractor> extractors = new ConcurrentHashMap<>();
-		Function<URI, CxoneTokenResponseExtractor> extractor = (tokenUri) -> extractors.computeIfAbsent(tokenUri,
-				(uri) -> new CxoneTokenResponseExtractor(properties.getToken().getDefaultLifetime(),
-						errors.apply(uri.toString())));
-		ReactiveOAuth2AccessTokenResponseClient<AccessKeyGrantRequest> responseClient = isLogin(endpoints)
-				? new AccessKeyLoginClient(tokenWebClient, endpoints.tokenUri(), properties.getAccessKeyId(),
-						properties.getAccessKeySecret(), extractor.apply(endpoints.tokenUri()), tenants)
-				: new AccessKeyTokenResponseClient(tokenWebClient, discovery,
-						new AccessKeyCredentials(properties.getClientId(), properties.getClientSecret(),
-								properties.getAccessKeyId(), properties.getAccessKeySecret()),
-						extractor, tenants);
-		AccessKeyAuthorizedClientProvider provider = new AccessKeyAuthorizedClientProvider(
-				new RetryingTokenResponseClient<>(responseClient, errors.apply(tokenEndpoint),
-						tokenRetry, properties.getToken().getTimeout()),
-				properties.getToken().getRefreshSkew(), Clock.systemUTC());
-		var manager = new AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager(registrations, clientService);
-		manager.setAuthorizedClientProvider(provider);
-		manager.setAuthorizationFailureHandler((failure, principal, attributes) -> Mono.empty());
-		return manager;
+		return CxoneTenantAssembler.accessKeyManager(properties, endpoints, discovery, tenants, registrations,
+				clientService, tokenWebClient, tokenRetry);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	ApiEndpointFilter cxoneApiEndpointFilter(CxoneEndpoints endpoints, CxoneDiscovery discovery,
 			TenantResolver tenants, ObjectProvider<CxoneTokenManager> tokens) {
-		if (endpoints.baseUrl() != null) {
-			// cxone.base-url is set: nothing to discover, nothing to rewrite.
-			return new ApiEndpointFilter(() -> Mono.just(endpoints.baseUrl()));
-		}
-		return new ApiEndpointFilter(() -> tokens.getObject().authorize().flatMap((client) -> {
-			String tenant = tenants.tenantId(client.getAccessToken());
-			if (tenant == null) {
-				return Mono.error(new CxoneDiscoveryException(discovery.getIssuer().toString(),
-						"CXone's token carries no tenantId claim, so the tenant's API host cannot be discovered. "
-								+ "Set cxone.base-url (CXONE_BASE_URL) to the tenant's API endpoint.",
-						null));
-			}
-			return discovery.apiEndpoint(tenant);
-		}));
+		return CxoneTenantAssembler.apiEndpointFilter(endpoints, discovery, tenants, tokens::getObject,
+				CxoneTenantAssembler.PREFIX);
 	}
 
 	@Bean

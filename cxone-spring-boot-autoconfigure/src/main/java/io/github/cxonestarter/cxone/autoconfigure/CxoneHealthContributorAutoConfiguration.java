@@ -1,7 +1,10 @@
 package io.github.cxonestarter.cxone.autoconfigure;
 
+import io.github.cxonestarter.cxone.CxoneClients;
+import io.github.cxonestarter.cxone.CxoneTenant;
 import io.github.cxonestarter.cxone.CxoneWebClient;
 import io.github.cxonestarter.cxone.health.CxoneHealthIndicator;
+import io.github.cxonestarter.cxone.health.CxoneTenantsHealthContributor;
 import io.github.cxonestarter.cxone.token.CxoneTokenManager;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -11,33 +14,46 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
- * Auto-configuration} for the {@code cxone} health indicator.
+ * Auto-configuration} for the {@code cxone} health component: one indicator for the one
+ * tenant, or a composite with one child per tenant.
  *
  * @since 0.1.0
  */
 @AutoConfiguration(after = CxoneAutoConfiguration.class)
 @ConditionalOnClass(ReactiveHealthIndicator.class)
-@ConditionalOnBean({ CxoneWebClient.class, CxoneTokenManager.class })
 @ConditionalOnEnabledHealthIndicator("cxone")
 public final class CxoneHealthContributorAutoConfiguration {
 
-	private static final String WHOAMI_PATH = "/platform/v1/whoami";
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMultiTenant(false)
+	@ConditionalOnBean({ CxoneWebClient.class, CxoneTokenManager.class })
+	static class SingleTenantHealthConfiguration {
 
-	private static final String SERVER_TIME_PATH = "/inContactAPI/services/v23.0/server-time";
-
-	@Bean
-	@ConditionalOnMissingBean(name = "cxoneHealthIndicator")
-	CxoneHealthIndicator cxoneHealthIndicator(CxoneWebClient client, CxoneTokenManager tokens,
-			CxoneProperties properties) {
-		CxoneProperties.Health health = properties.getHealth();
-		String path = health.getWhoamiPath();
-		if (path == null) {
-			path = (properties.getAuthMode() == CxoneProperties.AuthMode.ACCESS_KEY) ? SERVER_TIME_PATH : WHOAMI_PATH;
+		@Bean
+		@ConditionalOnMissingBean(name = "cxoneHealthIndicator")
+		CxoneHealthIndicator cxoneHealthIndicator(CxoneWebClient client, CxoneTokenManager tokens,
+				CxoneProperties properties) {
+			CxoneTenant.HealthCheck check = CxoneTenantAssembler.healthCheck(properties);
+			return new CxoneHealthIndicator(client, tokens, check.path(), check.timeout(), check.cacheTtl());
 		}
-		return new CxoneHealthIndicator(client, tokens, path, health.getTimeout(), health.getCacheTtl());
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMultiTenant
+	@ConditionalOnBean(CxoneClients.class)
+	static class TenantsHealthConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "cxoneHealthContributor")
+		CxoneTenantsHealthContributor cxoneHealthContributor(CxoneClients clients) {
+			return new CxoneTenantsHealthContributor(clients);
+		}
+
 	}
 
 }

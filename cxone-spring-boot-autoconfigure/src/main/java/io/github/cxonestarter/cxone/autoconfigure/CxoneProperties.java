@@ -2,7 +2,9 @@ package io.github.cxonestarter.cxone.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -95,6 +97,21 @@ public class CxoneProperties {
 
 	private final Discovery discovery = new Discovery();
 
+	/**
+	 * Tenants served through CxoneClients, by name (lowercase letters, digits and
+	 * hyphens). Each takes any of the cxone.* keys above, as in
+	 * cxone.tenants.east.subdomain; a key a tenant leaves out takes the top-level value.
+	 */
+	private final Map<String, CxoneProperties> tenants = new LinkedHashMap<>();
+
+	/**
+	 * Whether the application serves its tenants through CxoneClients only, with no
+	 * single-tenant CxoneWebClient or CxoneRestClient. Implied by any cxone.tenants.*; set it
+	 * when every tenant is registered at run time. The top-level keys are then the
+	 * tenants' defaults.
+	 */
+	private boolean multiTenant;
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -177,6 +194,18 @@ public class CxoneProperties {
 
 	public Discovery getDiscovery() {
 		return this.discovery;
+	}
+
+	public Map<String, CxoneProperties> getTenants() {
+		return this.tenants;
+	}
+
+	public boolean isMultiTenant() {
+		return this.multiTenant;
+	}
+
+	public void setMultiTenant(boolean multiTenant) {
+		this.multiTenant = multiTenant;
 	}
 
 	public AuthMode getAuthMode() {

@@ -32,6 +32,10 @@ public class CxonePropertiesValidator {
 
 	private static final Pattern DNS_LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
 
+	private static final String PREFIX = "cxone.";
+
+	private final String prefix;
+
 	private final List<String> missing = new ArrayList<>();
 
 	private final List<String> problems = new ArrayList<>();
@@ -43,7 +47,29 @@ public class CxonePropertiesValidator {
 	 * @throws InvalidCxonePropertiesException when a value is missing or invalid
 	 */
 	public static CxoneEndpoints validate(CxoneProperties properties) {
-		return new CxonePropertiesValidator().check(properties);
+		return validate(properties, PREFIX);
+	}
+
+	/**
+	 * Validate the properties of one tenant, naming its keys with the given prefix.
+	 * @param properties the tenant's properties, the top-level ones included
+	 * @param prefix the prefix of the tenant's keys, like {@code cxone.tenants.east.}
+	 * @return the endpoints to use
+	 * @throws InvalidCxonePropertiesException when a value is missing or invalid
+	 */
+	public static CxoneEndpoints validate(CxoneProperties properties, String prefix) {
+		return new CxonePropertiesValidator(prefix).check(properties);
+	}
+
+	private CxonePropertiesValidator(String prefix) {
+		this.prefix = prefix;
+	}
+
+	/**
+	 * Return the name of a property as this tenant sets it.
+	 */
+	private String name(String property) {
+		return this.prefix + property.substring(PREFIX.length());
 	}
 
 	/**
@@ -61,33 +87,33 @@ public class CxonePropertiesValidator {
 		String subdomain = properties.getSubdomain();
 		boolean bothUrls = StringUtils.hasText(properties.getBaseUrl()) && StringUtils.hasText(properties.getTokenUri());
 		if (!accessKey && !StringUtils.hasText(subdomain) && !bothUrls) {
-			this.missing.add("cxone.subdomain");
+			this.missing.add(name("cxone.subdomain"));
 		}
 		if (!accessKey) {
 			// In access-key mode, flow() reports a client ID without a secret, or the reverse.
-			requireText("cxone.client-id", properties.getClientId());
-			requireText("cxone.client-secret", properties.getClientSecret());
+			requireText(name("cxone.client-id"), properties.getClientId());
+			requireText(name("cxone.client-secret"), properties.getClientSecret());
 		}
 		if (accessKey) {
-			requireText("cxone.access-key-id", properties.getAccessKeyId());
-			requireText("cxone.access-key-secret", properties.getAccessKeySecret());
+			requireText(name("cxone.access-key-id"), properties.getAccessKeyId());
+			requireText(name("cxone.access-key-secret"), properties.getAccessKeySecret());
 		}
 		boolean subdomainUsable = StringUtils.hasText(subdomain) && DNS_LABEL.matcher(subdomain).matches();
 		if (StringUtils.hasText(subdomain) && !subdomainUsable) {
-			problem("cxone.subdomain", "is '" + subdomain + "', which is not a DNS label; it would change the host "
+			problem(name("cxone.subdomain"), "is '" + subdomain + "', which is not a DNS label; it would change the host "
 					+ "the client secret is sent to. Use only letters, digits and hyphens, like 'mycompany' for "
 					+ "https://mycompany.api.nice.incontact.com");
 		}
 		URI baseUrl = null;
 		if (StringUtils.hasText(properties.getBaseUrl())) {
-			baseUrl = checkUrl("cxone.base-url", properties.getBaseUrl());
+			baseUrl = checkUrl(name("cxone.base-url"), properties.getBaseUrl());
 		}
 		else if (subdomainUsable && !accessKey) {
 			baseUrl = URI.create("https://" + subdomain + ".api.nice.incontact.com");
 		}
 		URI tokenUri = null;
 		if (StringUtils.hasText(properties.getTokenUri())) {
-			tokenUri = checkUrl("cxone.token-uri", properties.getTokenUri());
+			tokenUri = checkUrl(name("cxone.token-uri"), properties.getTokenUri());
 		}
 		else if (baseUrl != null && !accessKey) {
 			tokenUri = URI.create(stripTrailingSlash(baseUrl.toString()) + "/oauth2/token");
@@ -98,48 +124,48 @@ public class CxonePropertiesValidator {
 		URI issuer = null;
 		if (accessKey) {
 			if (StringUtils.hasText(properties.getIssuer())) {
-				issuer = checkUrl("cxone.issuer", properties.getIssuer());
+				issuer = checkUrl(name("cxone.issuer"), properties.getIssuer());
 			}
 			else {
-				this.missing.add("cxone.issuer");
+				this.missing.add(name("cxone.issuer"));
 			}
-			requirePositive("cxone.discovery.timeout", properties.getDiscovery().getTimeout());
+			requirePositive(name("cxone.discovery.timeout"), properties.getDiscovery().getTimeout());
 		}
 		CxoneProperties.Token token = properties.getToken();
-		requirePositive("cxone.token.refresh-skew", token.getRefreshSkew());
-		requirePositive("cxone.token.default-lifetime", token.getDefaultLifetime());
-		requirePositive("cxone.token.initial-backoff", token.getInitialBackoff());
-		requirePositive("cxone.token.timeout", token.getTimeout());
-		requirePositive("cxone.token.refusal-backoff", token.getRefusalBackoff());
+		requirePositive(name("cxone.token.refresh-skew"), token.getRefreshSkew());
+		requirePositive(name("cxone.token.default-lifetime"), token.getDefaultLifetime());
+		requirePositive(name("cxone.token.initial-backoff"), token.getInitialBackoff());
+		requirePositive(name("cxone.token.timeout"), token.getTimeout());
+		requirePositive(name("cxone.token.refusal-backoff"), token.getRefusalBackoff());
 		if (token.getMaxAttempts() < 1) {
-			problem("cxone.token.max-attempts", "is " + token.getMaxAttempts() + "; it must be at least 1, like 3");
+			problem(name("cxone.token.max-attempts"), "is " + token.getMaxAttempts() + "; it must be at least 1, like 3");
 		}
-		requirePositive("cxone.http.connect-timeout", properties.getHttp().getConnectTimeout());
-		requirePositive("cxone.http.response-timeout", properties.getHttp().getResponseTimeout());
+		requirePositive(name("cxone.http.connect-timeout"), properties.getHttp().getConnectTimeout());
+		requirePositive(name("cxone.http.response-timeout"), properties.getHttp().getResponseTimeout());
 		if (properties.getHttp().getMaxConnections() < 1) {
-			problem("cxone.http.max-connections",
+			problem(name("cxone.http.max-connections"),
 					"is " + properties.getHttp().getMaxConnections() + "; it must be at least 1, like 100");
 		}
 		if (properties.getHttp().getMaxReplayBodySize().isNegative()) {
-			problem("cxone.http.max-replay-body-size", "is " + properties.getHttp().getMaxReplayBodySize()
+			problem(name("cxone.http.max-replay-body-size"), "is " + properties.getHttp().getMaxReplayBodySize()
 					+ "; it must be a size of zero or more, like 1MB");
 		}
 		checkProxy(properties.getHttp().getProxy());
 		CxoneProperties.Retry retry = properties.getRetry();
 		if (retry.getMaxAttempts() < 1) {
-			problem("cxone.retry.max-attempts", "is " + retry.getMaxAttempts() + "; it must be at least 1, like 4");
+			problem(name("cxone.retry.max-attempts"), "is " + retry.getMaxAttempts() + "; it must be at least 1, like 4");
 		}
-		requirePositive("cxone.retry.initial-backoff", retry.getInitialBackoff());
-		requirePositive("cxone.retry.max-backoff", retry.getMaxBackoff());
-		requirePositive("cxone.retry.max-retry-after", retry.getMaxRetryAfter());
+		requirePositive(name("cxone.retry.initial-backoff"), retry.getInitialBackoff());
+		requirePositive(name("cxone.retry.max-backoff"), retry.getMaxBackoff());
+		requirePositive(name("cxone.retry.max-retry-after"), retry.getMaxRetryAfter());
 		if (!(retry.getMultiplier() >= 1)) {
-			problem("cxone.retry.multiplier", "is " + retry.getMultiplier() + "; it must be at least 1, like 2");
+			problem(name("cxone.retry.multiplier"), "is " + retry.getMultiplier() + "; it must be at least 1, like 2");
 		}
-		requirePositive("cxone.health.timeout", properties.getHealth().getTimeout());
-		requirePositive("cxone.health.cache-ttl", properties.getHealth().getCacheTtl());
+		requirePositive(name("cxone.health.timeout"), properties.getHealth().getTimeout());
+		requirePositive(name("cxone.health.cache-ttl"), properties.getHealth().getCacheTtl());
 		String whoamiPath = properties.getHealth().getWhoamiPath();
 		if (whoamiPath != null && (!whoamiPath.startsWith("/") || whoamiPath.startsWith("//"))) {
-			problem("cxone.health.whoami-path", "is '" + whoamiPath + "'; it must be a path on the API, like "
+			problem(name("cxone.health.whoami-path"), "is '" + whoamiPath + "'; it must be a path on the API, like "
 					+ "/platform/v1/whoami");
 		}
 		if (!this.missing.isEmpty() || !this.problems.isEmpty()) {
@@ -159,7 +185,7 @@ public class CxonePropertiesValidator {
 		}
 		boolean clientId = StringUtils.hasText(properties.getClientId());
 		boolean clientSecret = StringUtils.hasText(properties.getClientSecret());
-		bothOrNeither("cxone.client-id", clientId, "cxone.client-secret", clientSecret, ". In access-key mode, set both "
+		bothOrNeither(name("cxone.client-id"), clientId, name("cxone.client-secret"), clientSecret, ". In access-key mode, set both "
 				+ "to use the password grant of an application registered with NICE, or neither to log in with the "
 				+ "access key alone");
 		return (clientId || clientSecret) ? CxoneEndpoints.Flow.PASSWORD_GRANT : CxoneEndpoints.Flow.ACCESS_KEY_LOGIN;
@@ -168,21 +194,21 @@ public class CxonePropertiesValidator {
 	private void checkProxy(CxoneProperties.Proxy proxy) {
 		boolean host = StringUtils.hasText(proxy.getHost());
 		if (host && !isHostOrAddress(proxy.getHost().strip())) {
-			problem("cxone.http.proxy.host", "is '" + proxy.getHost() + "', which is not a host name or IP address; "
-					+ "give the host alone, like proxy.corp.example, and the port in cxone.http.proxy.port");
+			problem(name("cxone.http.proxy.host"), "is '" + proxy.getHost() + "', which is not a host name or IP address; "
+					+ "give the host alone, like proxy.corp.example, and the port in " + name("cxone.http.proxy.port"));
 		}
 		if (host && proxy.getPort() == null) {
-			this.missing.add("cxone.http.proxy.port");
+			this.missing.add(name("cxone.http.proxy.port"));
 		}
 		if (proxy.getPort() != null && (proxy.getPort() < 1 || proxy.getPort() > 65535)) {
-			problem("cxone.http.proxy.port", "is " + proxy.getPort() + "; it must be a port number, like 3128");
+			problem(name("cxone.http.proxy.port"), "is " + proxy.getPort() + "; it must be a port number, like 3128");
 		}
 		if (!host && (proxy.getPort() != null || StringUtils.hasText(proxy.getUsername()))) {
-			problem("cxone.http.proxy.host", "is not set, but cxone.http.proxy.port or the proxy's credentials are; "
+			problem(name("cxone.http.proxy.host"), "is not set, but " + name("cxone.http.proxy.port") + " or the proxy's credentials are; "
 					+ "set the proxy's host, like proxy.corp.example");
 		}
-		requirePositive("cxone.http.proxy.refusal-backoff", proxy.getRefusalBackoff());
-		bothOrNeither("cxone.http.proxy.username", StringUtils.hasText(proxy.getUsername()), "cxone.http.proxy.password",
+		requirePositive(name("cxone.http.proxy.refusal-backoff"), proxy.getRefusalBackoff());
+		bothOrNeither(name("cxone.http.proxy.username"), StringUtils.hasText(proxy.getUsername()), name("cxone.http.proxy.password"),
 				StringUtils.hasLength(proxy.getPassword()), "; the proxy's Basic authentication needs both");
 	}
 

@@ -16,6 +16,7 @@ import org.springframework.web.reactive.function.client.support.WebClientHttpSer
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass({ RestClientHttpServiceGroupConfigurer.class, WebClientHttpServiceGroupConfigurer.class })
+@ConditionalOnMultiTenant(false)
 class HttpServiceGroupConfiguration {
 
 	@Bean

@@ -20,6 +20,7 @@ import org.springframework.web.client.RestClient;
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass(RestClient.class)
+@ConditionalOnMultiTenant(false)
 class RestClientConfiguration {
 
 	@Bean

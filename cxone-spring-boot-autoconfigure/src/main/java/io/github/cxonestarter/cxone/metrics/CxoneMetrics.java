@@ -5,7 +5,8 @@ import java.time.Duration;
 import java.util.function.Function;
 
 import io.github.cxonestarter.cxone.CxoneTokenException;
-import io.github.cxonestarter.cxone.token.TokenEventListener;
+import io.github.cxonestarter.cxone.token.RetryingTokenResponseClient;
+import io.github.cxonestarter.cxone.web.RetryPolicy;
 import io.github.resilience4j.retry.Retry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,11 +15,9 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpRequest;
 import org.springframework.http.client.ClientHttpRequestExecution;
-import org.springframework.http.client.ClientHttpRequestInterceptor;
 import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.web.reactive.function.client.ClientRequest;
 import org.springframework.web.reactive.function.client.ClientResponse;
-import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.ExchangeFunction;
 
 /**
@@ -33,12 +32,21 @@ import org.springframework.web.reactive.function.client.ExchangeFunction;
  * <li>{@code cxone.responses.rate-limited}: 429 answers from the API, retried or not,
  * to either client.</li>
  * </ul>
+ * Every meter is tagged {@value #TENANT_TAG} with the tenant's name
+ * ({@code default} for the one tenant of the top-level {@code cxone.*} keys).
  *
  * @since 0.1.0
  */
-public class CxoneMetrics implements TokenEventListener, ExchangeFilterFunction, ClientHttpRequestInterceptor {
+public class CxoneMetrics implements CxoneInstrumentation {
+
+	/**
+	 * Name of the tag that names the tenant on every meter.
+	 */
+	public static final String TENANT_TAG = "tenant";
 
 	private final MeterRegistry registry;
+
+	private final String tenant;
 
 	private final Counter renewals;
 
@@ -46,17 +54,42 @@ public class CxoneMetrics implements TokenEventListener, ExchangeFilterFunction,
 
 	private final Counter rateLimited;
 
-	public CxoneMetrics(MeterRegistry registry) {
+	/**
+	 * Create the meters of one tenant.
+	 * @param registry the registry
+	 * @param tenant the tenant's name, the value of the {@value #TENANT_TAG} tag
+	 */
+	public CxoneMetrics(MeterRegistry registry, String tenant) {
 		this.registry = registry;
+		this.tenant = tenant;
 		this.renewals = Counter.builder("cxone.token.renewals")
 			.description("CXone token renewals started ahead of expiry")
+			.tag(TENANT_TAG, tenant)
 			.register(registry);
 		this.evictions = Counter.builder("cxone.token.evictions")
 			.description("CXone tokens dropped because the API refused them")
+			.tag(TENANT_TAG, tenant)
 			.register(registry);
 		this.rateLimited = Counter.builder("cxone.responses.rate-limited")
 			.description("429 answers from the CXone API")
+			.tag(TENANT_TAG, tenant)
 			.register(registry);
+	}
+
+	/**
+	 * Return a factory of each tenant's meters, its retries bound.
+	 * @param registry the registry
+	 * @return the factory
+	 */
+	public static CxoneInstrumentation.Factory factory(MeterRegistry registry) {
+		return (tenant, apiRetry, tokenRetry) -> {
+			CxoneMetrics metrics = new CxoneMetrics(registry, tenant);
+			if (apiRetry != null) {
+				metrics.bindRetry(apiRetry, "api", RetryPolicy::causeOf);
+			}
+			metrics.bindRetry(tokenRetry, "token", RetryingTokenResponseClient::causeOf);
+			return metrics;
+		};
 	}
 
 	/**
@@ -70,6 +103,7 @@ public class CxoneMetrics implements TokenEventListener, ExchangeFilterFunction,
 			String cause = (event.getLastThrowable() != null) ? causeOf.apply(event.getLastThrowable()) : null;
 			Counter.builder("cxone.retries")
 				.description("Retries of CXone calls")
+				.tag(TENANT_TAG, this.tenant)
 				.tag("target", target)
 				.tag("cause", (cause != null) ? cause : "other")
 				.register(this.registry)
@@ -121,6 +155,7 @@ public class CxoneMetrics implements TokenEventListener, ExchangeFilterFunction,
 	private Timer tokenTimer(String outcome) {
 		return Timer.builder("cxone.token.requests")
 			.description("CXone token requests, retries included")
+			.tag(TENANT_TAG, this.tenant)
 			.tag("outcome", outcome)
 			.register(this.registry);
 	}

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import io.github.cxonestarter.cxone.CxoneAccessTokenProvider;
 import io.github.resilience4j.core.IntervalFunction;
@@ -72,6 +73,8 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 
 	private final AtomicReference<String> lastRefused = new AtomicReference<>();
 
+	private volatile Supplier<? extends RuntimeException> retired;
+
 	private volatile String unconfirmedReplacement;
 
 	/**
@@ -112,6 +115,10 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 	}
 
 	private Mono<OAuth2AuthorizedClient> currentOrFetch() {
+		Supplier<? extends RuntimeException> retired = this.retired;
+		if (retired != null) {
+			return Mono.error(retired);
+		}
 		OAuth2AuthorizedClient valid = valid();
 		if (valid != null) {
 			return Mono.just(valid);
@@ -239,7 +246,7 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 	 */
 	public OAuth2AuthorizedClient valid() {
 		OAuth2AuthorizedClient client = this.current.get();
-		if (client == null) {
+		if (client == null || this.retired != null) {
 			return null;
 		}
 		Instant now = this.clock.instant();
@@ -260,6 +267,24 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 	public OAuth2AccessToken peek() {
 		OAuth2AuthorizedClient client = this.current.get();
 		return (client != null) ? client.getAccessToken() : null;
+	}
+
+	/**
+	 * Stop handing out tokens, for good: drop the token held and the one in the store, and
+	 * fail every later request for a token with the given error. A token request already
+	 * running is dropped from the store too when it ends.
+	 * @param reason the error later requests fail with
+	 * @return completes when the stored token is removed
+	 */
+	public Mono<Void> retire(Supplier<? extends RuntimeException> reason) {
+		this.retired = reason;
+		this.current.set(null);
+		return removeStoredClient();
+	}
+
+	private Mono<Void> removeStoredClient() {
+		return this.clientService.removeAuthorizedClient(this.authorizeRequest.getClientRegistrationId(),
+				this.authorizeRequest.getPrincipal().getName());
 	}
 
 	private Mono<OAuth2AuthorizedClient> fetchShared() {
@@ -339,6 +364,13 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 					// Kept out of memory, so that it is not handed to callers as if it were valid.
 					throw new IllegalStateException("Spring Security's client manager returned a token for registration '"
 							+ this.authorizeRequest.getClientRegistrationId() + "' that has already expired");
+				}
+				if (this.retired != null) {
+					// Retired while the request ran: what Spring Security just stored is dropped too.
+					removeStoredClient().subscribe((done) -> {
+					}, (ex) -> {
+					});
+					throw this.retired.get();
 				}
 				this.current.set(client);
 				if (before == null || !sameToken(before.getAccessToken(), client.getAccessToken())) {

@@ -35,8 +35,6 @@ import org.springframework.web.reactive.function.client.WebClient;
  */
 public final class CxoneClientBuilders {
 
-	private static final String URL_PROPERTY = "cxone.base-url (CXONE_BASE_URL)";
-
 	private final CxoneTokenManager tokens;
 
 	private final BlockingTokens blockingTokens;
@@ -111,7 +109,7 @@ public final class CxoneClientBuilders {
 		builder.filter((this.discovered != null) ? new CxoneAuthorizationFilter(this.tokens, this.discovered::apiEndpoint)
 				: new CxoneAuthorizationFilter(this.tokens, this.baseUrl));
 		// Innermost, so that every attempt's failure to get an answer is typed before the retry judges it.
-		builder.filter(new CxoneConnectionFilter(this.failures, URL_PROPERTY));
+		builder.filter(new CxoneConnectionFilter(this.failures, this.connections.urlProperty()));
 		this.webClientCustomizers.forEach((customizer) -> customizer.customize(builder));
 		return builder;
 	}
@@ -127,7 +125,7 @@ public final class CxoneClientBuilders {
 			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
 			.requestInterceptor(new CxoneRestClientInterceptor(this.blockingTokens, this.baseUrl,
 					(this.discovered != null) ? this.discovered::apiEndpoint : null, this.retry, this.policy,
-					this.failures, URL_PROPERTY, this.connections.maxReplayBodySize()));
+					this.failures, this.connections.urlProperty(), this.connections.maxReplayBodySize()));
 		this.restClientCustomizers.forEach((customizer) -> customizer.customize(builder));
 		return builder;
 	}
@@ -150,9 +148,11 @@ public final class CxoneClientBuilders {
 	 * @param requestFactory the RestClient request factory
 	 * @param failures how failures to get an answer are typed and worded
 	 * @param maxReplayBodySize the largest body that is sent again
+	 * @param urlProperty the property that sets the API's URL, as errors name it, like
+	 * {@code cxone.base-url (CXONE_BASE_URL)}
 	 */
 	public record Connections(ClientHttpConnector connector, ClientHttpRequestFactory requestFactory,
-			ConnectionFailures failures, DataSize maxReplayBodySize) {
+			ConnectionFailures failures, DataSize maxReplayBodySize, String urlProperty) {
 
 	}
 

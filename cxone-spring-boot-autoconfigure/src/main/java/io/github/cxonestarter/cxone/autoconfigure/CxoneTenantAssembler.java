@@ -1,0 +1,668 @@
+package io.github.cxonestarter.cxone.autoconfigure;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import io.github.cxonestarter.cxone.CxoneClients;
+import io.github.cxonestarter.cxone.CxoneDiscoveryException;
+import io.github.cxonestarter.cxone.CxoneRestClient;
+import io.github.cxonestarter.cxone.CxoneRestClientCustomizer;
+import io.github.cxonestarter.cxone.CxoneTenant;
+import io.github.cxonestarter.cxone.CxoneTenantDefinition;
+import io.github.cxonestarter.cxone.CxoneWebClient;
+import io.github.cxonestarter.cxone.CxoneWebClientCustomizer;
+import io.github.cxonestarter.cxone.accesskey.AccessKeyAuthorizedClientProvider;
+import io.github.cxonestarter.cxone.accesskey.AccessKeyCredentials;
+import io.github.cxonestarter.cxone.accesskey.AccessKeyGrantRequest;
+import io.github.cxonestarter.cxone.accesskey.AccessKeyLoginClient;
+import io.github.cxonestarter.cxone.accesskey.AccessKeyTokenResponseClient;
+import io.github.cxonestarter.cxone.accesskey.ApiEndpointFilter;
+import io.github.cxonestarter.cxone.accesskey.CxoneDiscovery;
+import io.github.cxonestarter.cxone.accesskey.TenantResolver;
+import io.github.cxonestarter.cxone.http.ConnectionFailures;
+import io.github.cxonestarter.cxone.http.CxoneHttpSettings;
+import io.github.cxonestarter.cxone.http.CxoneRequestFactory;
+import io.github.cxonestarter.cxone.http.ReactorHttpClients;
+import io.github.cxonestarter.cxone.metrics.CxoneInstrumentation;
+import io.github.cxonestarter.cxone.token.BlockingTokens;
+import io.github.cxonestarter.cxone.token.ClientSecretAuthentication;
+import io.github.cxonestarter.cxone.token.CxoneClientRegistrations;
+import io.github.cxonestarter.cxone.token.CxoneTokenManager;
+import io.github.cxonestarter.cxone.token.CxoneTokenResponseExtractor;
+import io.github.cxonestarter.cxone.token.RetryingTokenResponseClient;
+import io.github.cxonestarter.cxone.token.TokenEndpointErrors;
+import io.github.cxonestarter.cxone.token.TokenEventListener;
+import io.github.cxonestarter.cxone.web.CxoneClientBuilders;
+import io.github.cxonestarter.cxone.web.CxoneConnectionFilter;
+import io.github.cxonestarter.cxone.web.RetryPolicy;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
+
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.core.env.Environment;
+import org.springframework.http.client.reactive.ClientHttpConnector;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
+import org.springframework.security.oauth2.client.AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.ClientCredentialsReactiveOAuth2AuthorizedClientProvider;
+import org.springframework.security.oauth2.client.OAuth2AuthorizeRequest;
+import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientManager;
+import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientService;
+import org.springframework.security.oauth2.client.endpoint.OAuth2ClientCredentialsGrantRequest;
+import org.springframework.security.oauth2.client.endpoint.ReactiveOAuth2AccessTokenResponseClient;
+import org.springframework.security.oauth2.client.endpoint.WebClientReactiveClientCredentialsTokenResponseClient;
+import org.springframework.security.oauth2.client.registration.ClientRegistration;
+import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
+
+/**
+ * Assembles one tenant's pieces from its properties: its client registration, its token
+ * manager on Spring Security's client manager, its retries, its HTTP client and pool, and
+ * its {@link CxoneWebClient} and {@link CxoneRestClient}. The single-tenant beans are each
+ * made by one of the static methods; {@link CxoneClients} gets whole tenants from
+ * {@link #assemble(String, CxoneTenantDefinition)} and {@link #assembleConfigured(String)},
+ * which call the same methods in the same order.
+ * <p>
+ * Shared by every tenant: the token store (one registration ID per tenant), the
+ * registration repository, the application's builders, customizers, listeners, SSL
+ * bundles and Resilience4j registry, and Reactor Netty's event loops. Each tenant's own:
+ * everything else, its connection pool included.
+ *
+ * @since 0.1.0
+ */
+public final class CxoneTenantAssembler {
+
+	/**
+	 * Prefix of the top-level properties.
+	 */
+	public static final String PREFIX = "cxone.";
+
+	private static final String TENANTS = "cxone.tenants";
+
+	private static final String WHOAMI_PATH = "/platform/v1/whoami";
+
+	private static final String SERVER_TIME_PATH = "/inContactAPI/services/v23.0/server-time";
+
+	private static final Log logger = LogFactory.getLog(CxoneTenantAssembler.class);
+
+	private final Binder binder;
+
+	private final ReactiveClientRegistrationRepository registrations;
+
+	private final ReactiveOAuth2AuthorizedClientService clientService;
+
+	private final Shared shared;
+
+	/**
+	 * Create a new instance.
+	 * @param binder the binder of the application's {@code cxone.*} properties
+	 * @param registrations the registration repository that tenants join, a
+	 * {@link CxoneClientRegistrations} for tenants to be added
+	 * @param clientService the token store shared by every tenant
+	 * @param shared what every tenant is built with
+	 */
+	public CxoneTenantAssembler(Binder binder, ReactiveClientRegistrationRepository registrations,
+			ReactiveOAuth2AuthorizedClientService clientService, Shared shared) {
+		this.binder = binder;
+		this.registrations = registrations;
+		this.clientService = clientService;
+		this.shared = shared;
+	}
+
+	/**
+	 * Return whether the environment configures any {@code cxone.tenants.*} key.
+	 * @param environment the environment
+	 * @return whether tenants are configured
+	 */
+	public static boolean hasTenants(Environment environment) {
+		ConfigurationPropertyName tenants = ConfigurationPropertyName.of(TENANTS);
+		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+			if (source.containsDescendantOf(tenants) == ConfigurationPropertyState.PRESENT) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Return whether the application serves its tenants through {@link CxoneClients}
+	 * only: {@code cxone.multi-tenant=true}, or any {@code cxone.tenants.*} key.
+	 * @param environment the environment
+	 * @return whether there is no single tenant
+	 */
+	public static boolean isMultiTenant(Environment environment) {
+		return Binder.get(environment).bind("cxone.multi-tenant", Boolean.class).orElse(false) || hasTenants(environment);
+	}
+
+	/**
+	 * Return the prefix of a configured tenant's keys.
+	 * @param tenant the tenant's name
+	 * @return the prefix, like {@code cxone.tenants.east.}
+	 */
+	public static String prefix(String tenant) {
+		return TENANTS + "." + tenant + ".";
+	}
+
+	/**
+	 * Return the ID of a tenant's client registration.
+	 * @param tenant the tenant's name
+	 * @return the registration ID, like {@code cxone-east}
+	 */
+	public static String registrationId(String tenant) {
+		return CxoneAutoConfiguration.REGISTRATION_ID + "-" + tenant;
+	}
+
+	/**
+	 * Assemble a tenant configured under {@code cxone.tenants.<name>.*}.
+	 * @param name the tenant's name
+	 * @return the tenant
+	 * @throws InvalidCxonePropertiesException when its properties are missing or invalid
+	 */
+	public CxoneTenant assembleConfigured(String name) {
+		String prefix = prefix(name);
+		checkName(name, prefix);
+		CxoneProperties properties = topLevel();
+		this.binder.bind(prefix.substring(0, prefix.length() - 1), Bindable.ofInstance(properties));
+		return assemble(name, properties, prefix);
+	}
+
+	/**
+	 * Assemble the tenants configured under {@code cxone.tenants.*}, reporting the
+	 * problems of all of them at once.
+	 * @param names the tenants' names
+	 * @return the tenants
+	 * @throws InvalidCxonePropertiesException when properties are missing or invalid
+	 */
+	public List<CxoneTenant> assembleConfigured(Iterable<String> names) {
+		List<CxoneTenant> tenants = new ArrayList<>();
+		List<String> missing = new ArrayList<>();
+		List<String> problems = new ArrayList<>();
+		for (String name : names) {
+			try {
+				tenants.add(assembleConfigured(name));
+			}
+			catch (InvalidCxonePropertiesException ex) {
+				missing.addAll(ex.getMissing());
+				problems.addAll(ex.getProblems());
+			}
+		}
+		if (!missing.isEmpty() || !problems.isEmpty()) {
+			// The start-up fails: the tenants assembled have sent nothing and opened nothing.
+			throw new InvalidCxonePropertiesException(missing, problems);
+		}
+		return tenants;
+	}
+
+	/**
+	 * Assemble a tenant registered at run time: its definition over the top-level
+	 * {@code cxone.*} properties.
+	 * @param name the tenant's name
+	 * @param definition its definition
+	 * @return the tenant
+	 * @throws InvalidCxonePropertiesException when its definition is missing a value or
+	 * holds an invalid one
+	 */
+	public CxoneTenant assemble(String name, CxoneTenantDefinition definition) {
+		String prefix = prefix(name);
+		checkName(name, prefix);
+		CxoneProperties properties = topLevel();
+		Map<String, Object> keys = new java.util.LinkedHashMap<>();
+		definition.getProperties().forEach((key, value) -> keys.put(prefix + key, value));
+		try {
+			new Binder(new MapConfigurationPropertySource(keys)).bind(prefix.substring(0, prefix.length() - 1),
+					Bindable.ofInstance(properties));
+		}
+		catch (BindException ex) {
+			// The binder's message names the key; a value is not repeated, as it may be a secret.
+			throw new InvalidCxonePropertiesException(List.of(),
+					List.of(ex.getName() + " of CXone tenant '" + name + "' could not be bound: "
+							+ ((ex.getCause() != null) ? ex.getCause().getClass().getSimpleName() : "invalid value")
+							+ ". Give it a value of the property's type, as in cxone.* properties."));
+		}
+		return assemble(name, properties, prefix);
+	}
+
+	private static void checkName(String name, String prefix) {
+		try {
+			CxoneClients.checkName(name);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidCxonePropertiesException(List.of(), List.of(prefix + "* " + ex.getMessage()));
+		}
+	}
+
+	private CxoneProperties topLevel() {
+		CxoneProperties properties = this.binder.bind("cxone", Bindable.of(CxoneProperties.class))
+			.orElseGet(CxoneProperties::new);
+		properties.getTenants().clear();
+		return properties;
+	}
+
+	/**
+	 * Assemble a tenant from its resolved properties.
+	 * @param name the tenant's name
+	 * @param properties its properties, the top-level ones it did not set included
+	 * @param prefix the prefix of its keys, for messages
+	 * @return the tenant
+	 */
+	CxoneTenant assemble(String name, CxoneProperties properties, String prefix) {
+		CxoneEndpoints endpoints = CxonePropertiesValidator.validate(properties, prefix);
+		logger.info("CXone tenant '" + name + "': " + endpoints.describe());
+		if (!(this.registrations instanceof CxoneClientRegistrations tenantRegistrations)) {
+			throw new IllegalStateException("The cxoneClientRegistrationRepository bean is "
+					+ this.registrations.getClass().getName() + ", not a CxoneClientRegistrations, so CXone tenants "
+					+ "cannot join it. Define it as a CxoneClientRegistrations.");
+		}
+		String registrationId = registrationId(name);
+		CxoneHttpSettings settings = CxoneHttpSettingsFactory.create(properties.getHttp(), System.getProperties(),
+				this.shared.sslBundles());
+		ConnectionFailures failures = connectionFailures(properties, settings);
+		ConnectionProvider pool = connectionProvider(registrationId, properties);
+		HttpClient httpClient = ReactorHttpClients.create(settings, pool);
+		ReactorClientHttpConnector connector = new ReactorClientHttpConnector(httpClient);
+		CxoneRequestFactory requestFactory = new CxoneRequestFactory(httpClient);
+		Retry tokenRetry = tokenRetry(CxoneAutoConfiguration.TOKEN_RETRY_NAME + "-" + name, properties);
+		WebClient tokenWebClient = tokenWebClient(connector, failures, tokenUrlProperty(prefix));
+		tenantRegistrations.add(registration(registrationId, properties, endpoints));
+		Retry apiRetry = properties.getRetry().isEnabled()
+				? retry(registrationId, properties, this.shared.retryRegistry()) : null;
+		CxoneInstrumentation instrumentation = (this.shared.instrumentation() != null)
+				? this.shared.instrumentation().forTenant(name, apiRetry, tokenRetry) : CxoneInstrumentation.NONE;
+		List<TokenEventListener> listeners = new ArrayList<>(this.shared.listeners());
+		listeners.add(instrumentation);
+		CxoneTokenManager[] manager = new CxoneTokenManager[1];
+		ApiEndpointFilter apiEndpoint = null;
+		ReactiveOAuth2AuthorizedClientManager clientManager;
+		if (endpoints.flow() == CxoneEndpoints.Flow.CLIENT_CREDENTIALS) {
+			clientManager = clientCredentialsManager(properties, endpoints, this.registrations, this.clientService,
+					tokenWebClient, tokenRetry);
+		}
+		else {
+			CxoneDiscovery discovery = new CxoneDiscovery(tokenWebClient, endpoints.issuer(), endpoints.tokenUri());
+			TenantResolver tenants = new TenantResolver();
+			clientManager = accessKeyManager(properties, endpoints, discovery, tenants, this.registrations,
+					this.clientService, tokenWebClient, tokenRetry);
+			apiEndpoint = apiEndpointFilter(endpoints, discovery, tenants, () -> manager[0], prefix);
+		}
+		manager[0] = tokenManager(properties, clientManager, this.clientService, registrationId,
+				TokenEventListener.composite(listeners));
+		CxoneClientBuilders builders = clientBuilders(properties, endpoints, new BlockingTokens(manager[0],
+				properties.getToken().getTimeout()), new CxoneClientBuilders.Connections(connector, requestFactory,
+						failures, properties.getHttp().getMaxReplayBodySize(), described(prefix, "base-url")),
+				apiRetry, apiEndpoint, with(this.shared.webClientCustomizers(), (builder) -> builder.filter(instrumentation)),
+				with(this.shared.restClientCustomizers(), (builder) -> builder.requestInterceptor(instrumentation)));
+		CxoneWebClient webClient = new CxoneWebClient(builders.configure(this.shared.webClientBuilder().get()).build());
+		CxoneRestClient restClient = new CxoneRestClient(builders.configure(this.shared.restClientBuilder().get()).build());
+		RetryRegistry retryRegistry = this.shared.retryRegistry();
+		Function<Supplier<? extends RuntimeException>, Mono<Void>> removal = (reason) -> manager[0].retire(reason)
+			.onErrorResume((ex) -> {
+				logger.warn("CXone tenant '" + name + "' is removed, but its token could not be removed from the "
+						+ "token store: " + ex.getMessage());
+				return Mono.empty();
+			})
+			.then(Mono.fromRunnable(() -> {
+				tenantRegistrations.remove(registrationId);
+				requestFactory.destroy();
+				if (retryRegistry != null && apiRetry != null) {
+					retryRegistry.remove(apiRetry.getName());
+				}
+			}))
+			.then(pool.disposeLater());
+		return new CxoneTenant(name, registrationId, manager[0], webClient, restClient, healthCheck(properties), removal);
+	}
+
+	static <T> List<T> with(List<T> customizers, T last) {
+		List<T> all = new ArrayList<>(customizers);
+		all.add(last);
+		return all;
+	}
+
+	/**
+	 * Return a property as errors name it, with the environment variable that sets it.
+	 * @param prefix the tenant's prefix, {@link #PREFIX} for the top-level keys
+	 * @param key the key, like {@code base-url}
+	 * @return the description, like {@code cxone.base-url (CXONE_BASE_URL)}
+	 */
+	public static String described(String prefix, String key) {
+		return prefix + key + " (" + CxonePropertiesValidator.environmentVariable(prefix + key) + ")";
+	}
+
+	/**
+	 * Return the properties that set the token endpoint, as errors name them.
+	 * @param prefix the tenant's prefix
+	 * @return the description
+	 */
+	public static String tokenUrlProperty(String prefix) {
+		return described(prefix, "token-uri") + " or " + described(prefix, "issuer");
+	}
+
+	/**
+	 * Create a tenant's connection pool: its own, so that one tenant's calls cannot take
+	 * the connections another's wait for.
+	 * @param name the pool's name
+	 * @param properties the tenant's properties
+	 * @return the pool
+	 */
+	public static ConnectionProvider connectionProvider(String name, CxoneProperties properties) {
+		// Waiting callers are bounded by the connect and response timeouts, not by a queue length.
+		return ConnectionProvider.builder(name)
+			.maxConnections(properties.getHttp().getMaxConnections())
+			.pendingAcquireMaxCount(-1)
+			.build();
+	}
+
+	/**
+	 * Create the typing of a tenant's connection failures.
+	 * @param properties the tenant's properties
+	 * @param settings its connection settings
+	 * @return the connection failures
+	 */
+	public static ConnectionFailures connectionFailures(CxoneProperties properties, CxoneHttpSettings settings) {
+		return new ConnectionFailures(settings, properties.getHttp().getProxy().getRefusalBackoff());
+	}
+
+	/**
+	 * Create the retry of a tenant's token requests.
+	 * @param name the retry's name
+	 * @param properties the tenant's properties
+	 * @return the retry
+	 */
+	public static Retry tokenRetry(String name, CxoneProperties properties) {
+		CxoneProperties.Token token = properties.getToken();
+		return Retry.of(name, RetryingTokenResponseClient.retryConfig(token.getMaxAttempts(), token.getInitialBackoff(),
+				token.getInitialBackoff().multipliedBy(16)));
+	}
+
+	/**
+	 * Create the WebClient of a tenant's token requests and discovery.
+	 * @param connector the tenant's connector
+	 * @param failures how its connection failures are typed
+	 * @param urlProperty the properties that set the token endpoint, as errors name them
+	 * @return the client
+	 */
+	public static WebClient tokenWebClient(ClientHttpConnector connector, ConnectionFailures failures,
+			String urlProperty) {
+		// A builder of the starter's own, not Boot's: the application's WebClientCustomizers,
+		// filters and spring.http.codecs.log-request-details must never see the client secret,
+		// the access key secret or a token.
+		return WebClient.builder()
+			.clientConnector(connector)
+			.codecs(CxoneClientBuilders::withoutRequestDetails)
+			.filter(new CxoneConnectionFilter(failures, urlProperty))
+			.build();
+	}
+
+	/**
+	 * Create a tenant's client registration.
+	 * @param registrationId its ID
+	 * @param properties the tenant's properties
+	 * @param endpoints its validated endpoints
+	 * @return the registration
+	 */
+	public static ClientRegistration registration(String registrationId, CxoneProperties properties,
+			CxoneEndpoints endpoints) {
+		if (endpoints.flow() == CxoneEndpoints.Flow.CLIENT_CREDENTIALS) {
+			return ClientRegistration.withRegistrationId(registrationId)
+				.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+				.clientId(properties.getClientId())
+				.clientSecret(ClientSecretAuthentication.PLACEHOLDER)
+				.clientAuthenticationMethod(isBasic(properties) ? ClientAuthenticationMethod.CLIENT_SECRET_BASIC
+						: ClientAuthenticationMethod.CLIENT_SECRET_POST)
+				.scope(properties.getScopes())
+				.tokenUri(endpoints.tokenUri().toString())
+				.build();
+		}
+		URI tokenUri = (endpoints.tokenUri() != null) ? endpoints.tokenUri() : endpoints.issuer();
+		ClientRegistration.Builder registration = ClientRegistration.withRegistrationId(registrationId)
+			.tokenUri(tokenUri.toString());
+		if (isLogin(endpoints)) {
+			// No application: the access key is the client.
+			registration.authorizationGrantType(AccessKeyGrantRequest.ACCESS_KEY_LOGIN)
+				.clientId(properties.getAccessKeyId())
+				.clientAuthenticationMethod(ClientAuthenticationMethod.NONE);
+		}
+		else {
+			registration.authorizationGrantType(AccessKeyGrantRequest.PASSWORD)
+				.clientId(properties.getClientId())
+				.clientSecret(ClientSecretAuthentication.PLACEHOLDER)
+				.clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC);
+		}
+		return registration.build();
+	}
+
+	/**
+	 * Create the client manager of the client_credentials flow, on Spring Security's own
+	 * provider and token response client.
+	 * @param properties the tenant's properties
+	 * @param endpoints its endpoints
+	 * @param registrations the registration repository
+	 * @param clientService the token store
+	 * @param tokenWebClient the client of token requests
+	 * @param tokenRetry the retry of token requests
+	 * @return the client manager
+	 */
+	public static ReactiveOAuth2AuthorizedClientManager clientCredentialsManager(CxoneProperties properties,
+			CxoneEndpoints endpoints, ReactiveClientRegistrationRepository registrations,
+			ReactiveOAuth2AuthorizedClientService clientService, WebClient tokenWebClient, Retry tokenRetry) {
+		TokenEndpointErrors errors = TokenEndpointErrors.forClientCredentials(endpoints.tokenUri().toString())
+			.redacting(properties.getClientSecret());
+		WebClientReactiveClientCredentialsTokenResponseClient springClient = new WebClientReactiveClientCredentialsTokenResponseClient();
+		springClient.setWebClient(tokenWebClient);
+		new ClientSecretAuthentication(properties.getClientId(), properties.getClientSecret(), isBasic(properties))
+			.applyTo(springClient);
+		springClient.setBodyExtractor(new CxoneTokenResponseExtractor(properties.getToken().getDefaultLifetime(), errors));
+		ClientCredentialsReactiveOAuth2AuthorizedClientProvider provider = new ClientCredentialsReactiveOAuth2AuthorizedClientProvider();
+		provider.setAccessTokenResponseClient(new RetryingTokenResponseClient<OAuth2ClientCredentialsGrantRequest>(
+				springClient, errors, tokenRetry, properties.getToken().getTimeout()));
+		provider.setClockSkew(properties.getToken().getRefreshSkew());
+		return clientManager(registrations, clientService, provider);
+	}
+
+	/**
+	 * Create the client manager of CXone's access-key flows, on a provider of the
+	 * starter's own: the password grant of a registered application (the token endpoint
+	 * discovered from the issuer), or, with no client ID and secret, the access-key login
+	 * with the key alone.
+	 * @param properties the tenant's properties
+	 * @param endpoints its endpoints
+	 * @param discovery its discovery
+	 * @param tenants reads the tenant ID of its tokens
+	 * @param registrations the registration repository
+	 * @param clientService the token store
+	 * @param tokenWebClient the client of token requests
+	 * @param tokenRetry the retry of token requests
+	 * @return the client manager
+	 */
+	public static ReactiveOAuth2AuthorizedClientManager accessKeyManager(CxoneProperties properties,
+			CxoneEndpoints endpoints, CxoneDiscovery discovery, TenantResolver tenants,
+			ReactiveClientRegistrationRepository registrations, ReactiveOAuth2AuthorizedClientService clientService,
+			WebClient tokenWebClient, Retry tokenRetry) {
+		String tokenEndpoint = (endpoints.tokenUri() != null) ? endpoints.tokenUri().toString()
+				: "(discovered from " + endpoints.issuer() + ")";
+		Function<String, TokenEndpointErrors> flowErrors = isLogin(endpoints) ? TokenEndpointErrors::forAccessKeyLogin
+				: TokenEndpointErrors::forAccessKey;
+		// An endpoint's answer that quotes the request back must not carry a secret into a message.
+		Function<String, TokenEndpointErrors> errors = (uri) -> flowErrors.apply(uri)
+			.redacting(properties.getAccessKeySecret(), isLogin(endpoints) ? null : properties.getClientSecret());
+		// One extractor per token endpoint, not per request: it reports an unusable expires_in once.
+		Map<URI, CxoneTokenResponseExtractor> extractors = new ConcurrentHashMap<>();
+		Function<URI, CxoneTokenResponseExtractor> extractor = (tokenUri) -> extractors.computeIfAbsent(tokenUri,
+				(uri) -> new CxoneTokenResponseExtractor(properties.getToken().getDefaultLifetime(),
+						errors.apply(uri.toString())));
+		ReactiveOAuth2AccessTokenResponseClient<AccessKeyGrantRequest> responseClient = isLogin(endpoints)
+				? new AccessKeyLoginClient(tokenWebClient, endpoints.tokenUri(), properties.getAccessKeyId(),
+						properties.getAccessKeySecret(), extractor.apply(endpoints.tokenUri()), tenants)
+				: new AccessKeyTokenResponseClient(tokenWebClient, discovery,
+						new AccessKeyCredentials(properties.getClientId(), properties.getClientSecret(),
+								properties.getAccessKeyId(), properties.getAccessKeySecret()),
+						extractor, tenants);
+		AccessKeyAuthorizedClientProvider provider = new AccessKeyAuthorizedClientProvider(
+				new RetryingTokenResponseClient<>(responseClient, errors.apply(tokenEndpoint), tokenRetry,
+						properties.getToken().getTimeout()),
+				properties.getToken().getRefreshSkew(), Clock.systemUTC());
+		return clientManager(registrations, clientService, provider);
+	}
+
+	private static ReactiveOAuth2AuthorizedClientManager clientManager(ReactiveClientRegistrationRepository registrations,
+			ReactiveOAuth2AuthorizedClientService clientService,
+			org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientProvider provider) {
+		var manager = new AuthorizedClientServiceReactiveOAuth2AuthorizedClientManager(registrations, clientService);
+		manager.setAuthorizedClientProvider(provider);
+		// Eviction is CxoneTokenManager's job: it drops only the token the API refused.
+		manager.setAuthorizationFailureHandler((failure, principal, attributes) -> Mono.empty());
+		return manager;
+	}
+
+	/**
+	 * Create the filter that sends a tenant's calls to its API host: the configured base
+	 * URL, or the host discovered from its token's tenant ID.
+	 * @param endpoints the tenant's endpoints
+	 * @param discovery its discovery
+	 * @param tenants reads the tenant ID of its tokens
+	 * @param tokens its token manager, once there is one
+	 * @param prefix the tenant's prefix, for messages
+	 * @return the filter
+	 */
+	public static ApiEndpointFilter apiEndpointFilter(CxoneEndpoints endpoints, CxoneDiscovery discovery,
+			TenantResolver tenants, Supplier<CxoneTokenManager> tokens, String prefix) {
+		if (endpoints.baseUrl() != null) {
+			// base-url is set: nothing to discover, nothing to rewrite.
+			return new ApiEndpointFilter(() -> Mono.just(endpoints.baseUrl()));
+		}
+		return new ApiEndpointFilter(() -> tokens.get().authorize().flatMap((client) -> {
+			String tenant = tenants.tenantId(client.getAccessToken());
+			if (tenant == null) {
+				return Mono.error(new CxoneDiscoveryException(discovery.getIssuer().toString(),
+						"CXone's token carries no tenantId claim, so the tenant's API host cannot be discovered. "
+								+ "Set " + described(prefix, "base-url") + " to the tenant's API endpoint.",
+						null));
+			}
+			return discovery.apiEndpoint(tenant);
+		}));
+	}
+
+	/**
+	 * Create a tenant's token manager.
+	 * @param properties the tenant's properties
+	 * @param clientManager Spring Security's client manager of its registration
+	 * @param clientService the token store
+	 * @param registrationId its registration ID
+	 * @param listener told about its token requests
+	 * @return the token manager
+	 */
+	public static CxoneTokenManager tokenManager(CxoneProperties properties, ReactiveOAuth2AuthorizedClientManager clientManager,
+			ReactiveOAuth2AuthorizedClientService clientService, String registrationId, TokenEventListener listener) {
+		Duration backoff = properties.getToken().getInitialBackoff();
+		Duration refusal = properties.getToken().getRefusalBackoff();
+		return new CxoneTokenManager(clientManager, clientService,
+				OAuth2AuthorizeRequest.withClientRegistrationId(registrationId)
+					.principal(CxoneAutoConfiguration.PRINCIPAL)
+					.build(),
+				properties.getToken().getRefreshSkew(),
+				IntervalFunction.ofExponentialRandomBackoff(backoff, 2.0, 0.5, properties.getToken().getRefreshSkew()),
+				IntervalFunction.ofExponentialBackoff(refusal, 2.0, refusal.multipliedBy(64)), Clock.systemUTC(),
+				listener);
+	}
+
+	/**
+	 * Create the retry of a tenant's API calls, in the application's registry when it has
+	 * one.
+	 * @param name the retry's name
+	 * @param properties the tenant's properties
+	 * @param registry the application's registry, or {@code null}
+	 * @return the retry
+	 */
+	public static Retry retry(String name, CxoneProperties properties, RetryRegistry registry) {
+		CxoneProperties.Retry retry = properties.getRetry();
+		RetryConfig config = RetryPolicy.retryConfig(retry.getMaxAttempts(), IntervalFunction
+			.ofExponentialRandomBackoff(retry.getInitialBackoff(), retry.getMultiplier(), 0.5, retry.getMaxBackoff()));
+		return (registry != null) ? registry.retry(name, config) : Retry.of(name, config);
+	}
+
+	/**
+	 * Create what configures a tenant's client builders.
+	 * @param properties the tenant's properties
+	 * @param endpoints its endpoints
+	 * @param tokens its token, for blocking and reactive calls
+	 * @param connections its connections
+	 * @param retry the retry of its API calls, or {@code null}
+	 * @param apiEndpoint its API host filter, in access-key mode, or {@code null}
+	 * @param webClientCustomizers the customizers of its WebClient
+	 * @param restClientCustomizers the customizers of its RestClient
+	 * @return the builders' configuration
+	 */
+	public static CxoneClientBuilders clientBuilders(CxoneProperties properties, CxoneEndpoints endpoints,
+			BlockingTokens tokens, CxoneClientBuilders.Connections connections, Retry retry, ApiEndpointFilter apiEndpoint,
+			List<CxoneWebClientCustomizer> webClientCustomizers, List<CxoneRestClientCustomizer> restClientCustomizers) {
+		return new CxoneClientBuilders(tokens, endpoints.baseUrl(), apiEndpoint, retry,
+				new RetryPolicy(properties.getRetry().isRetryNonIdempotent(), properties.getRetry().getMaxRetryAfter()),
+				connections, webClientCustomizers, restClientCustomizers);
+	}
+
+	/**
+	 * Return how a tenant's health is checked.
+	 * @param properties the tenant's properties
+	 * @return the health check
+	 */
+	public static CxoneTenant.HealthCheck healthCheck(CxoneProperties properties) {
+		CxoneProperties.Health health = properties.getHealth();
+		String path = health.getWhoamiPath();
+		if (path == null) {
+			path = (properties.getAuthMode() == CxoneProperties.AuthMode.ACCESS_KEY) ? SERVER_TIME_PATH : WHOAMI_PATH;
+		}
+		return new CxoneTenant.HealthCheck(path, health.getTimeout(), health.getCacheTtl());
+	}
+
+	private static boolean isBasic(CxoneProperties properties) {
+		return properties.getClientAuthenticationMethod() == CxoneProperties.ClientAuthentication.CLIENT_SECRET_BASIC;
+	}
+
+	private static boolean isLogin(CxoneEndpoints endpoints) {
+		return endpoints.flow() == CxoneEndpoints.Flow.ACCESS_KEY_LOGIN;
+	}
+
+	/**
+	 * What every tenant is built with.
+	 *
+	 * @param sslBundles the application's SSL bundles, or {@code null}
+	 * @param retryRegistry the application's Resilience4j registry, or {@code null}
+	 * @param instrumentation the factory of each tenant's meters, or {@code null}
+	 * @param listeners the application's token event listeners
+	 * @param webClientCustomizers the application's customizers of CXone WebClients
+	 * @param restClientCustomizers the application's customizers of CXone RestClients
+	 * @param webClientBuilder a new builder each time: a clone of the application's, or one
+	 * of the starter's own
+	 * @param restClientBuilder the same for RestClient
+	 */
+	public record Shared(SslBundles sslBundles, RetryRegistry retryRegistry, CxoneInstrumentation.Factory instrumentation,
+			List<TokenEventListener> listeners, List<CxoneWebClientCustomizer> webClientCustomizers,
+			List<CxoneRestClientCustomizer> restClientCustomizers, Supplier<WebClient.Builder> webClientBuilder,
+			Supplier<RestClient.Builder> restClientBuilder) {
+
+	}
+
+}
