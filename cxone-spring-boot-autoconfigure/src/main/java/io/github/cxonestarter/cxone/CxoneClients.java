@@ -86,7 +86,7 @@ public final class CxoneClients {
 	 * @throws CxoneUnknownTenantException when no tenant has that name
 	 */
 	public CxoneAccessTokenProvider tokenProvider(String name) {
-		return tenant(name).tokenManager();
+		return tenant(name).tokenProvider();
 	}
 
 	/**

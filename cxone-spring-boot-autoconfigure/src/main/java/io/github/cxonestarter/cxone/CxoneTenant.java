@@ -21,6 +21,8 @@ public final class CxoneTenant {
 
 	private final CxoneTokenManager tokens;
 
+	private final CxoneAccessTokenProvider tokenProvider;
+
 	private final CxoneWebClient webClient;
 
 	private final CxoneRestClient restClient;
@@ -34,6 +36,8 @@ public final class CxoneTenant {
 	 * @param name the tenant's name
 	 * @param registrationId the ID of its client registration, the key of its token in the
 	 * token store
+	 * @param propertyPrefix the prefix of its properties, as its errors name them, like
+	 * {@code cxone.tenants.east.}
 	 * @param tokens its token manager
 	 * @param webClient its reactive client
 	 * @param restClient its blocking client
@@ -41,11 +45,14 @@ public final class CxoneTenant {
 	 * @param removal what removing it does: drop its token, registration and connections,
 	 * and fail its later calls with the given error
 	 */
-	public CxoneTenant(String name, String registrationId, CxoneTokenManager tokens, CxoneWebClient webClient,
+	public CxoneTenant(String name, String registrationId, String propertyPrefix, CxoneTokenManager tokens,
+			CxoneWebClient webClient,
 			CxoneRestClient restClient, HealthCheck healthCheck, Function<Supplier<? extends RuntimeException>, Mono<Void>> removal) {
 		this.name = name;
 		this.registrationId = registrationId;
 		this.tokens = tokens;
+		this.tokenProvider = () -> tokens.getAccessToken()
+			.onErrorMap(CxoneException.class, (ex) -> ex.forTenant(propertyPrefix));
 		this.webClient = webClient;
 		this.restClient = restClient;
 		this.healthCheck = healthCheck;
@@ -83,6 +90,14 @@ public final class CxoneTenant {
 	 */
 	public CxoneRestClient restClient() {
 		return this.restClient;
+	}
+
+	/**
+	 * Return the tenant's token, for code that calls CXone with a client of its own.
+	 * @return the token provider
+	 */
+	public CxoneAccessTokenProvider tokenProvider() {
+		return this.tokenProvider;
 	}
 
 	/**

@@ -7,6 +7,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
@@ -18,6 +19,7 @@ import org.springframework.stereotype.Component;
  * @since 0.1.0
  */
 @Component
+@Conditional(OnSingleTenant.class)
 class AuthenticationCheck {
 
 	private static final Log logger = LogFactory.getLog(AuthenticationCheck.class);

@@ -10,6 +10,7 @@ import io.github.cxonestarter.cxone.CxoneAccessTokenProvider;
 import io.github.cxonestarter.cxone.CxoneWebClient;
 import reactor.core.publisher.Mono;
 
+import org.springframework.context.annotation.Conditional;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -21,6 +22,7 @@ import org.springframework.web.bind.annotation.RestController;
  * @since 0.1.0
  */
 @RestController
+@Conditional(OnSingleTenant.class)
 public class CxoneController {
 
 	static final String CONVERSATIONS_SUMMARY_PATH = "/analytics/v1/conversations/summary";

@@ -12,6 +12,7 @@ import io.github.cxonestarter.cxone.accesskey.ApiEndpointFilter;
 import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,6 +26,7 @@ import org.springframework.stereotype.Component;
  * @since 0.1.0
  */
 @Component
+@Conditional(OnSingleTenant.class)
 class CxoneIdentity {
 
 	static final String WHOAMI_PATH = "/platform/v1/whoami";

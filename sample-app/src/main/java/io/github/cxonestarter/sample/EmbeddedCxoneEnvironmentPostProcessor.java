@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.github.cxonestarter.cxone.autoconfigure.CxoneProperties;
+import io.github.cxonestarter.cxone.autoconfigure.CxoneTenantAssembler;
 import io.github.cxonestarter.cxone.test.EmbeddedCxone;
 import org.apache.commons.logging.Log;
 
@@ -15,8 +16,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 /**
- * Starts an embedded CXone and points {@code cxone.*} at it when no credentials are
- * configured, so that the sample runs with no tenant at all: with its API key by default,
+ * Starts an embedded CXone and points {@code cxone.*} at it when neither credentials nor
+ * {@code cxone.tenants.*} are configured, so that the sample runs with no tenant at all: with its API key by default,
  * or, with {@code cxone.auth-mode=access-key}, at its access-key login with its access key
  * alone (no client ID or secret).
  *
@@ -44,6 +45,10 @@ public class EmbeddedCxoneEnvironmentPostProcessor implements EnvironmentPostPro
 			if (environment.containsProperty(property)) {
 				return;
 			}
+		}
+		if (CxoneTenantAssembler.hasTenants(environment)) {
+			// cxone.tenants.* name real tenants (or the application's own stand-ins).
+			return;
 		}
 		EmbeddedCxone cxone = start();
 		boolean accessKey = Binder.get(environment)

@@ -312,7 +312,7 @@ public final class CxoneTenantAssembler {
 				TokenEventListener.composite(listeners));
 		CxoneClientBuilders builders = clientBuilders(properties, endpoints, new BlockingTokens(manager[0],
 				properties.getToken().getTimeout()), new CxoneClientBuilders.Connections(connector, requestFactory,
-						failures, properties.getHttp().getMaxReplayBodySize(), described(prefix, "base-url")),
+						failures, properties.getHttp().getMaxReplayBodySize(), prefix),
 				apiRetry, apiEndpoint, with(this.shared.webClientCustomizers(), (builder) -> builder.filter(instrumentation)),
 				with(this.shared.restClientCustomizers(), (builder) -> builder.requestInterceptor(instrumentation)));
 		CxoneWebClient webClient = new CxoneWebClient(builders.configure(this.shared.webClientBuilder().get()).build());
@@ -332,7 +332,8 @@ public final class CxoneTenantAssembler {
 				}
 			}))
 			.then(pool.disposeLater());
-		return new CxoneTenant(name, registrationId, manager[0], webClient, restClient, healthCheck(properties), removal);
+		return new CxoneTenant(name, registrationId, prefix, manager[0], webClient, restClient, healthCheck(properties),
+				removal);
 	}
 
 	static <T> List<T> with(List<T> customizers, T last) {

@@ -159,8 +159,7 @@ class SingleTenantConfiguration {
 			@Qualifier("cxoneInstrumentation") CxoneInstrumentation instrumentation) {
 		return CxoneTenantAssembler.clientBuilders(properties, endpoints, tokens,
 				new CxoneClientBuilders.Connections(connector, requestFactory, failures,
-						properties.getHttp().getMaxReplayBodySize(),
-						CxoneTenantAssembler.described(CxoneTenantAssembler.PREFIX, "base-url")),
+						properties.getHttp().getMaxReplayBodySize(), CxoneTenantAssembler.PREFIX),
 				retry.getIfAvailable(), apiEndpoint.getIfAvailable(),
 				CxoneTenantAssembler.with(webClientCustomizers.orderedStream().toList(),
 						(builder) -> builder.filter(instrumentation)),
@@ -185,8 +184,8 @@ class SingleTenantConfiguration {
 			ObjectProvider<CxoneRestClient> restClient) {
 		// The one tenant is the beans above; tenants registered at run time join it.
 		CxoneTenant tenant = new CxoneTenant(CxoneClients.DEFAULT_TENANT, CxoneAutoConfiguration.REGISTRATION_ID,
-				tokenManager, webClient, restClient.getIfAvailable(), CxoneTenantAssembler.healthCheck(properties),
-				(reason) -> Mono.empty());
+				CxoneTenantAssembler.PREFIX, tokenManager, webClient, restClient.getIfAvailable(),
+				CxoneTenantAssembler.healthCheck(properties), (reason) -> Mono.empty());
 		return new CxoneClients(assembler::assemble, List.of(tenant), false);
 	}
 

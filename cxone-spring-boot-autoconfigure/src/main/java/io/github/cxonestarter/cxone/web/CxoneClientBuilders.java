@@ -2,7 +2,9 @@ package io.github.cxonestarter.cxone.web;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Locale;
 
+import io.github.cxonestarter.cxone.CxoneException;
 import io.github.cxonestarter.cxone.CxoneRestClient;
 import io.github.cxonestarter.cxone.CxoneRestClientCustomizer;
 import io.github.cxonestarter.cxone.CxoneWebClient;
@@ -34,6 +36,8 @@ import org.springframework.web.reactive.function.client.WebClient;
  * @since 0.1.0
  */
 public final class CxoneClientBuilders {
+
+	private static final String TOP_LEVEL = "cxone.";
 
 	private final CxoneTokenManager tokens;
 
@@ -91,6 +95,12 @@ public final class CxoneClientBuilders {
 	 * @return the builder
 	 */
 	public WebClient.Builder configure(WebClient.Builder builder) {
+		if (this.connections.isTenant()) {
+			// Outermost, so that every error of the starter's names the tenant's properties.
+			String prefix = this.connections.propertyPrefix();
+			builder.filter((request, next) -> next.exchange(request)
+				.onErrorMap(CxoneException.class, (ex) -> ex.forTenant(prefix)));
+		}
 		// Request details are not logged, whatever spring.http.codecs.log-request-details says:
 		// they would show the bearer token.
 		builder.codecs(CxoneClientBuilders::withoutRequestDetails)
@@ -120,6 +130,17 @@ public final class CxoneClientBuilders {
 	 * @return the builder
 	 */
 	public RestClient.Builder configure(RestClient.Builder builder) {
+		if (this.connections.isTenant()) {
+			String prefix = this.connections.propertyPrefix();
+			builder.requestInterceptor((request, body, execution) -> {
+				try {
+					return execution.execute(request, body);
+				}
+				catch (CxoneException ex) {
+					throw ex.forTenant(prefix);
+				}
+			});
+		}
 		builder.requestFactory(this.connections.requestFactory())
 			.baseUrl(baseUrlValue())
 			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
@@ -148,11 +169,20 @@ public final class CxoneClientBuilders {
 	 * @param requestFactory the RestClient request factory
 	 * @param failures how failures to get an answer are typed and worded
 	 * @param maxReplayBodySize the largest body that is sent again
-	 * @param urlProperty the property that sets the API's URL, as errors name it, like
-	 * {@code cxone.base-url (CXONE_BASE_URL)}
+	 * @param propertyPrefix the prefix of the tenant's properties, as errors name them:
+	 * {@code cxone.}, or {@code cxone.tenants.east.} for a tenant of {@code CxoneClients}
 	 */
 	public record Connections(ClientHttpConnector connector, ClientHttpRequestFactory requestFactory,
-			ConnectionFailures failures, DataSize maxReplayBodySize, String urlProperty) {
+			ConnectionFailures failures, DataSize maxReplayBodySize, String propertyPrefix) {
+
+		String urlProperty() {
+			String property = this.propertyPrefix + "base-url";
+			return property + " (" + property.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT) + ")";
+		}
+
+		boolean isTenant() {
+			return !TOP_LEVEL.equals(this.propertyPrefix);
+		}
 
 	}
 
