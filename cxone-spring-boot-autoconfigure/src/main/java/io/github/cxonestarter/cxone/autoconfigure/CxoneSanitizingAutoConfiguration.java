@@ -1,7 +1,9 @@
 package io.github.cxonestarter.cxone.autoconfigure;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 import io.github.cxonestarter.cxone.token.SecretForms;
 
@@ -9,9 +11,12 @@ import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
-import org.springframework.core.env.PropertyResolver;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
@@ -30,6 +35,8 @@ public final class CxoneSanitizingAutoConfiguration {
 	 * The secrets the starter sends: its own, and the JVM's proxy passwords, which it
 	 * uses when cxone.http.proxy.* names no proxy.
 	 */
+	private static final ConfigurationPropertyName TENANTS = ConfigurationPropertyName.of("cxone.tenants");
+
 	private static final List<String> SECRETS = List.of("cxone.client-secret", "cxone.access-key-secret",
 			"cxone.http.proxy.password", "https.proxyPassword", "http.proxyPassword");
 
@@ -48,8 +55,8 @@ public final class CxoneSanitizingAutoConfiguration {
 	 * Return whether a value carries a secret of the starter's as it is bound now, in any
 	 * of the encodings that {@link SecretForms} finds, as messages are redacted.
 	 */
-	static boolean containsCxoneSecret(PropertyResolver environment, String value) {
-		for (String property : SECRETS) {
+	static boolean containsCxoneSecret(Environment environment, String value) {
+		for (String property : secretProperties(environment)) {
 			String secret;
 			try {
 				secret = environment.getProperty(property);
@@ -63,6 +70,25 @@ public final class CxoneSanitizingAutoConfiguration {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * Return the top-level secrets and those of every tenant under cxone.tenants.*, by
+	 * their canonical names, which the environment resolves in any form relaxed binding
+	 * accepts.
+	 */
+	private static Set<String> secretProperties(Environment environment) {
+		Set<String> properties = new LinkedHashSet<>(SECRETS);
+		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
+			if (source instanceof IterableConfigurationPropertySource iterable) {
+				iterable.filter(TENANTS::isAncestorOf)
+					.stream()
+					.map(ConfigurationPropertyName::toString)
+					.filter(CxoneSanitizingAutoConfiguration::isCxoneSecret)
+					.forEach(properties::add);
+			}
+		}
+		return properties;
 	}
 
 	/**

@@ -79,6 +79,32 @@ class ActuatorSecretsTests {
 	}
 
 	@Test
+	void whenTenantsHaveSecretsThenConfigpropsAndEnvShowThemNowhereInAnyForm(EmbeddedCxone cxone) {
+		String eastSecret = "east+Tenant/Secret==5e1a";
+		String westSecret = "west+Access/Key==77c2";
+		cxone.registerClient("east-client", eastSecret);
+		// One by its property, one as an environment variable's form, one through a placeholder
+		// and in SPRING_APPLICATION_JSON.
+		String json = "{\"cxone\":{\"tenants\":{\"west\":{\"access-key-secret\":\"${vault.west}\"}}}}";
+		try (ConfigurableApplicationContext app = start(cxone, "--cxone.tenants.east.client-id=east-client",
+				"--cxone.tenants.east.client-secret=" + eastSecret, "--cxone.tenants.west.client-id=" + CLIENT,
+				"--cxone.tenants.west.client-secret=" + SECRET, "--vault.west=" + westSecret,
+				"--spring.application.json=" + json)) {
+			assertThat(app.getEnvironment().getProperty("cxone.tenants.west.access-key-secret")).isEqualTo(westSecret);
+			WebClient http = CxoneTestContexts.localClient(baseUrl(app));
+			assertThat(body(http, "/actuator/configprops")).contains("east-client")
+				.doesNotContain(eastSecret)
+				.doesNotContain(SECRET)
+				.doesNotContain(westSecret);
+			assertThat(body(http, "/actuator/env")).contains("east-client")
+				.doesNotContain(eastSecret)
+				.doesNotContain(SECRET)
+				.doesNotContain(westSecret);
+			assertThat(body(http, "/actuator/env/vault.west")).doesNotContain(westSecret);
+		}
+	}
+
+	@Test
 	void whenTheApplicationShowsItsOwnValuesThenTheyAreStillShown(EmbeddedCxone cxone) {
 		cxone.registerClient(CLIENT, SECRET);
 		try (ConfigurableApplicationContext app = start(cxone, "--cxone.client-id=" + CLIENT,
