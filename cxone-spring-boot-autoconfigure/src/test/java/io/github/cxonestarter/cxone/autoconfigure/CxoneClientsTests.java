@@ -14,6 +14,7 @@ import io.github.cxonestarter.cxone.CxoneClients;
 import io.github.cxonestarter.cxone.CxoneRestClient;
 import io.github.cxonestarter.cxone.CxoneTenantDefinition;
 import io.github.cxonestarter.cxone.CxoneTestContexts;
+import io.github.cxonestarter.cxone.CxoneTokenException;
 import io.github.cxonestarter.cxone.CxoneUnknownTenantException;
 import io.github.cxonestarter.cxone.CxoneWebClient;
 import io.github.cxonestarter.cxone.health.CxoneHealthIndicator;
@@ -341,6 +342,25 @@ class CxoneClientsTests {
 				assertThat(clients.tenants()).containsExactly("east", "north", "west");
 				assertThat(whoami(clients.webClient("north")).block(TIMEOUT)).contains("Embedded CXone API Key");
 			});
+	}
+
+	@Test
+	void whenATenantsSecretIsRefusedThenEveryClientsErrorNamesThatTenantsProperties() {
+		runner().withPropertyValues("cxone.tenants.east.client-secret=not-the-secret").run((context) -> {
+			CxoneClients clients = context.getBean(CxoneClients.class);
+			String eastSecret = "(CXONE_TENANTS_EAST_CLIENT_SECRET)";
+			assertThatExceptionOfType(CxoneTokenException.class).isThrownBy(() -> whoami(clients.webClient("east")).block(TIMEOUT))
+				.withMessageContaining("cxone.tenants.east.client-secret " + eastSecret)
+				.withMessageNotContaining("(CXONE_CLIENT_SECRET)")
+				.withMessageNotContaining("not-the-secret");
+			assertThatExceptionOfType(CxoneTokenException.class).isThrownBy(() -> whoami(clients.restClient("east")))
+				.withMessageContaining("cxone.tenants.east.client-secret " + eastSecret);
+			assertThatExceptionOfType(CxoneTokenException.class)
+				.isThrownBy(() -> clients.tokenProvider("east").getAccessToken().block(TIMEOUT))
+				.withMessageContaining("cxone.tenants.east.client-secret " + eastSecret);
+			// The other tenant is not touched.
+			assertThat(whoami(clients.webClient("west")).block(TIMEOUT)).contains("Embedded CXone API Key");
+		});
 	}
 
 	@Test
