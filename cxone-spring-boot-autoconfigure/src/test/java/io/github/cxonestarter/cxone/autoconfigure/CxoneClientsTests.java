@@ -27,6 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -164,19 +165,10 @@ class CxoneClientsTests {
 			east.reset();
 			west.reset();
 			east.enqueueApiFaults(20, 429, "5");
-			List<Disposable> storm = new ArrayList<>();
-			for (int i = 0; i < 20; i++) {
-				storm.add(whoami(clients.webClient("east")).subscribe((body) -> {
-				}, (ex) -> {
-				}));
-			}
+			Disposable storm = inBackground(20, clients.webClient("east"));
 			try {
 				awaitApiRequests(east, 20);
-				List<String> answers = Flux.range(0, 20)
-					.flatMap((i) -> whoami(clients.webClient("west")), 4)
-					.collectList()
-					.block(TIMEOUT);
-				assertThat(answers).hasSize(20);
+				assertThat(calls(20, clients.webClient("west"))).hasSize(20);
 				// Every west call was answered while east waited out its Retry-After: east sent
 				// nothing more, and west never saw a 429 nor a retry.
 				assertThat(east.apiRequests()).hasSize(20).extracting(RecordedRequest::status).containsOnly(429);
@@ -188,7 +180,7 @@ class CxoneClientsTests {
 				assertThat(meters.find("cxone.responses.rate-limited").tag("tenant", "west").counter().count()).isZero();
 			}
 			finally {
-				storm.forEach(Disposable::dispose);
+				storm.dispose();
 			}
 		});
 	}
@@ -199,26 +191,17 @@ class CxoneClientsTests {
 			CxoneClients clients = context.getBean(CxoneClients.class);
 			whoami(clients.webClient("east")).block(TIMEOUT);
 			east.apiDelay(Duration.ofSeconds(10));
-			List<Disposable> hanging = new ArrayList<>();
-			for (int i = 0; i < 5; i++) {
-				hanging.add(whoami(clients.webClient("east")).subscribe((body) -> {
-				}, (ex) -> {
-				}));
-			}
+			Disposable hanging = inBackground(5, clients.webClient("east"));
 			try {
 				awaitArrivals(east, 2);
-				List<String> answers = Flux.range(0, 20)
-					.flatMap((i) -> whoami(clients.webClient("west")), 8)
-					.collectList()
-					.block(TIMEOUT);
-				assertThat(answers).hasSize(20);
+				assertThat(calls(20, clients.webClient("west"))).hasSize(20);
 				// East's one connection is taken by a call that hangs; its other four wait for it.
 				assertThat(east.apiRequestCount()).isEqualTo(2);
 				assertThat(east.openConnections()).isEqualTo(1);
 				assertThat(west.apiRequests()).hasSize(20).extracting(RecordedRequest::status).containsOnly(200);
 			}
 			finally {
-				hanging.forEach(Disposable::dispose);
+				hanging.dispose();
 			}
 		});
 	}
@@ -434,20 +417,10 @@ class CxoneClientsTests {
 				assertThat(east.tokenRequests()).singleElement()
 					.satisfies((token) -> assertThat(token.path()).isEqualTo(EmbeddedCxone.TOKEN_PATH));
 				// At run time, the same tenant again: its discovery is not reused from before.
-				clients.register("west-again",
-						CxoneTenantDefinition.accessKey(EmbeddedCxone.ACCESS_KEY_ID, EmbeddedCxone.ACCESS_KEY_SECRET)
-							.with("issuer", west.baseUrl())
-							.with("token-uri", west.accessKeyLoginUri())
-							.with("client-id", "")
-							.with("client-secret", ""));
+				clients.register("west-again", accessKeyDefinitionOf(west));
 				serverTime(clients.webClient("west-again")).block(TIMEOUT);
 				clients.remove("west-again");
-				clients.register("west-again",
-						CxoneTenantDefinition.accessKey(EmbeddedCxone.ACCESS_KEY_ID, EmbeddedCxone.ACCESS_KEY_SECRET)
-							.with("issuer", west.baseUrl())
-							.with("token-uri", west.accessKeyLoginUri())
-							.with("client-id", "")
-							.with("client-secret", ""));
+				clients.register("west-again", accessKeyDefinitionOf(west));
 				serverTime(clients.webClient("west-again")).block(TIMEOUT);
 				assertThat(west.discoveryRequests()).hasSize(3);
 				assertThat(west.tokenRequests()).hasSize(3);
@@ -493,6 +466,31 @@ class CxoneClientsTests {
 			clients.register("east", definitionOf(east));
 			assertThat(whoami(clients.restClient("east"))).contains("Embedded CXone API Key");
 		});
+	}
+
+	/**
+	 * Start calls that are not waited for; disposing the result cancels them.
+	 */
+	private static Disposable inBackground(int count, CxoneWebClient client) {
+		Disposable.Composite calls = Disposables.composite();
+		for (int i = 0; i < count; i++) {
+			calls.add(whoami(client).subscribe((body) -> {
+			}, (ex) -> {
+			}));
+		}
+		return calls;
+	}
+
+	private static List<String> calls(int count, CxoneWebClient client) {
+		return Flux.range(0, count).flatMap((i) -> whoami(client), 4).collectList().block(TIMEOUT);
+	}
+
+	private static CxoneTenantDefinition accessKeyDefinitionOf(EmbeddedCxone cxone) {
+		return CxoneTenantDefinition.accessKey(EmbeddedCxone.ACCESS_KEY_ID, EmbeddedCxone.ACCESS_KEY_SECRET)
+			.with("issuer", cxone.baseUrl())
+			.with("token-uri", cxone.accessKeyLoginUri())
+			.with("client-id", "")
+			.with("client-secret", "");
 	}
 
 	private static Mono<String> serverTime(CxoneWebClient client) {
