@@ -177,7 +177,7 @@ class SingleTenantConfiguration {
 		return new CxoneWebClient(builders.configure(webClientBuilder.getIfUnique(WebClient::builder).clone()).build());
 	}
 
-	@Bean
+	@Bean(destroyMethod = "removeAll")
 	@ConditionalOnMissingBean
 	CxoneClients cxoneClients(@Qualifier("cxoneTenantAssembler") CxoneTenantAssembler assembler,
 			CxoneProperties properties, CxoneTokenManager tokenManager, CxoneWebClient webClient,
