@@ -6,7 +6,11 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 import reactor.core.publisher.Mono;
@@ -30,11 +34,13 @@ public final class CxoneClients {
 	 */
 	public static final String DEFAULT_TENANT = "default";
 
-	private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+	private static final Pattern NAME = Pattern.compile("[a-z0-9]{1,63}");
 
 	private static final Duration REMOVAL_TIMEOUT = Duration.ofSeconds(30);
 
 	private final Map<String, CxoneTenant> tenants = new ConcurrentHashMap<>();
+
+	private final Set<String> removing = ConcurrentHashMap.newKeySet();
 
 	private final Assembler assembler;
 
@@ -115,12 +121,13 @@ public final class CxoneClients {
 	 * Register a tenant. Its definition is validated as {@code cxone.tenants.*} properties
 	 * are, and its keys that it leaves out take the top-level {@code cxone.*} values. No
 	 * request is sent: its first token is fetched by its first call.
-	 * @param name the tenant's name: lowercase letters, digits and hyphens, like
-	 * {@code acme-east}
+	 * @param name the tenant's name: lowercase letters and digits, like {@code acmeeast}
+	 * (so that it can be part of a property's and an environment variable's name)
 	 * @param definition the tenant's definition
 	 * @return the tenant
 	 * @throws IllegalArgumentException when the name is not usable
-	 * @throws IllegalStateException when a tenant of that name is already registered
+	 * @throws IllegalStateException when a tenant of that name is already registered, or
+	 * its removal has not finished
 	 * @throws RuntimeException the validation's error when the definition is not valid
 	 */
 	public synchronized CxoneTenant register(String name, CxoneTenantDefinition definition) {
@@ -130,6 +137,10 @@ public final class CxoneClients {
 					+ "CxoneTenantDefinition.clientCredentials(subdomain, clientId, clientSecret).");
 		}
 		checkNotRegistered(name);
+		if (this.removing.contains(name)) {
+			throw new IllegalStateException("CXone tenant '" + name + "' is still being removed (its token is being "
+					+ "dropped from the token store); register it again once that has finished.");
+		}
 		CxoneTenant tenant = this.assembler.assemble(name, definition);
 		this.tenants.put(name, tenant);
 		return tenant;
@@ -151,14 +162,25 @@ public final class CxoneClients {
 					+ "names of their own, or set cxone.multi-tenant=true to serve tenants through CxoneClients only.");
 		}
 		this.tenants.remove(name, tenant);
+		this.removing.add(name);
 		Set<String> left = tenants();
-		Mono<Void> removal = tenant.remove(() -> new CxoneUnknownTenantException(name, left, " any more: it was removed"));
-		if (Schedulers.isInNonBlockingThread()) {
-			removal.subscribe(null, (ex) -> {
-			});
-		}
-		else {
-			removal.block(REMOVAL_TIMEOUT);
+		// Not cancelled when this thread stops waiting: the name is given back only when all is done.
+		CompletableFuture<Void> removal = tenant
+			.remove(() -> new CxoneUnknownTenantException(name, left, " any more: it was removed"))
+			.onErrorResume((ex) -> Mono.empty())
+			.then(Mono.fromRunnable(() -> this.removing.remove(name)))
+			.then()
+			.toFuture();
+		if (!Schedulers.isInNonBlockingThread()) {
+			try {
+				removal.get(REMOVAL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				// The removal goes on; the name stays taken until it has finished.
+			}
 		}
 	}
 
@@ -168,7 +190,12 @@ public final class CxoneClients {
 	public synchronized void removeAll() {
 		for (String name : tenants()) {
 			if (!this.fixed.contains(name)) {
-				remove(name);
+				try {
+					remove(name);
+				}
+				catch (RuntimeException ex) {
+					// The others are removed all the same.
+				}
 			}
 		}
 	}
@@ -189,8 +216,9 @@ public final class CxoneClients {
 	 */
 	public static void checkName(String name) {
 		if (name == null || !NAME.matcher(name).matches()) {
-			throw new IllegalArgumentException("'" + name + "' cannot name a CXone tenant: use lowercase letters, digits "
-					+ "and hyphens, up to 63, starting and ending with a letter or digit, like 'acme-east'.");
+			throw new IllegalArgumentException("'" + name + "' cannot name a CXone tenant: use up to 63 lowercase letters "
+					+ "and digits, like 'acmeeast', so that the name can be part of a property's name "
+					+ "(cxone.tenants.acmeeast.subdomain) and an environment variable's (CXONE_TENANTS_ACMEEAST_SUBDOMAIN).");
 		}
 	}
 

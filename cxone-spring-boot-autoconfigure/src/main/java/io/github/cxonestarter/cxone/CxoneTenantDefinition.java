@@ -9,8 +9,9 @@ import java.util.Map;
  * tenants kept in a database: the same keys that {@code cxone.tenants.<name>.*} takes,
  * without the prefix ({@code subdomain}, {@code client-id}, {@code token.timeout}, ...). A
  * key it leaves out takes the application's top-level {@code cxone.*} value, and it is
- * validated as those properties are. Immutable; {@link #toString()} names its keys, never
- * a value.
+ * validated as those properties are: a key that no property has is refused, and so is a
+ * {@code null} value (leave the key out instead). Immutable; {@link #toString()} names its
+ * keys, never a value.
  *
  * @since 0.1.0
  */
@@ -19,6 +20,13 @@ public final class CxoneTenantDefinition {
 	private final Map<String, Object> properties;
 
 	private CxoneTenantDefinition(Map<String, Object> properties) {
+		properties.forEach((key, value) -> {
+			if (key == null || value == null) {
+				// A null column must not quietly take the top-level value, a secret perhaps.
+				throw new IllegalArgumentException("The value of '" + key + "' in a CXone tenant definition is null. "
+						+ "Leave the key out to take the top-level cxone." + key + ", or give a value.");
+			}
+		});
 		this.properties = Collections.unmodifiableMap(properties);
 	}
 

@@ -1,5 +1,7 @@
 package io.github.cxonestarter.cxone.autoconfigure;
 
+import java.util.List;
+
 import io.github.cxonestarter.cxone.CxoneRestClientCustomizer;
 import io.github.cxonestarter.cxone.CxoneWebClient;
 import io.github.cxonestarter.cxone.CxoneWebClientCustomizer;
@@ -15,7 +17,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.webclient.autoconfigure.WebClientAutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -77,6 +78,13 @@ public final class CxoneAutoConfiguration {
 		return new InMemoryReactiveOAuth2AuthorizedClientService(registrations);
 	}
 
+	/**
+	 * Return the application's own token event listeners, not a tenant's meters.
+	 */
+	static List<TokenEventListener> applicationListeners(ObjectProvider<TokenEventListener> listeners) {
+		return listeners.orderedStream().filter((listener) -> !(listener instanceof CxoneInstrumentation)).toList();
+	}
+
 	@Bean(defaultCandidate = false)
 	@ConditionalOnMissingBean(name = "cxoneTenantAssembler")
 	CxoneTenantAssembler cxoneTenantAssembler(Environment environment,
@@ -88,9 +96,9 @@ public final class CxoneAutoConfiguration {
 			ObjectProvider<CxoneRestClientCustomizer> restClientCustomizers,
 			ObjectProvider<WebClient.Builder> webClientBuilder, ObjectProvider<RestClient.Builder> restClientBuilder) {
 		// Clones, as for the one tenant's clients: the application's builders stay its own.
-		return new CxoneTenantAssembler(Binder.get(environment), registrations, clientService,
+		return new CxoneTenantAssembler(environment, registrations, clientService,
 				new CxoneTenantAssembler.Shared(sslBundles.getIfAvailable(), retryRegistry.getIfUnique(),
-						instrumentation.getIfAvailable(), listeners.orderedStream().toList(),
+						instrumentation.getIfAvailable(), applicationListeners(listeners),
 						webClientCustomizers.orderedStream().toList(), restClientCustomizers.orderedStream().toList(),
 						() -> webClientBuilder.getIfUnique(WebClient::builder).clone(),
 						() -> restClientBuilder.getIfUnique(RestClient::builder).clone()));

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 import io.github.cxonestarter.cxone.CxoneUrls;
@@ -32,9 +33,7 @@ public class CxonePropertiesValidator {
 
 	private static final Pattern DNS_LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?");
 
-	private static final String PREFIX = "cxone.";
-
-	private final String prefix;
+	private final UnaryOperator<String> naming;
 
 	private final List<String> missing = new ArrayList<>();
 
@@ -47,29 +46,27 @@ public class CxonePropertiesValidator {
 	 * @throws InvalidCxonePropertiesException when a value is missing or invalid
 	 */
 	public static CxoneEndpoints validate(CxoneProperties properties) {
-		return validate(properties, PREFIX);
+		return validate(properties, UnaryOperator.identity());
 	}
 
 	/**
-	 * Validate the properties of one tenant, naming its keys with the given prefix.
-	 * @param properties the tenant's properties, the top-level ones included
-	 * @param prefix the prefix of the tenant's keys, like {@code cxone.tenants.east.}
+	 * Validate the properties of one tenant, naming each as the tenant sets or inherits it.
+	 * @param properties the tenant's properties, the top-level ones it inherits included
+	 * @param naming the name of a {@code cxone.*} property for this tenant, like
+	 * {@code cxone.tenants.east.subdomain} for {@code cxone.subdomain}
 	 * @return the endpoints to use
 	 * @throws InvalidCxonePropertiesException when a value is missing or invalid
 	 */
-	public static CxoneEndpoints validate(CxoneProperties properties, String prefix) {
-		return new CxonePropertiesValidator(prefix).check(properties);
+	public static CxoneEndpoints validate(CxoneProperties properties, UnaryOperator<String> naming) {
+		return new CxonePropertiesValidator(naming).check(properties);
 	}
 
-	private CxonePropertiesValidator(String prefix) {
-		this.prefix = prefix;
+	private CxonePropertiesValidator(UnaryOperator<String> naming) {
+		this.naming = naming;
 	}
 
-	/**
-	 * Return the name of a property as this tenant sets it.
-	 */
 	private String name(String property) {
-		return this.prefix + property.substring(PREFIX.length());
+		return this.naming.apply(property);
 	}
 
 	/**

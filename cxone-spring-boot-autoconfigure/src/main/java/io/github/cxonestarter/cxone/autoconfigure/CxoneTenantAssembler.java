@@ -4,8 +4,10 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -37,6 +39,7 @@ import io.github.cxonestarter.cxone.token.CxoneClientRegistrations;
 import io.github.cxonestarter.cxone.token.CxoneTokenManager;
 import io.github.cxonestarter.cxone.token.CxoneTokenResponseExtractor;
 import io.github.cxonestarter.cxone.token.RetryingTokenResponseClient;
+import io.github.cxonestarter.cxone.token.TenantClientService;
 import io.github.cxonestarter.cxone.token.TokenEndpointErrors;
 import io.github.cxonestarter.cxone.token.TokenEventListener;
 import io.github.cxonestarter.cxone.web.CxoneClientBuilders;
@@ -52,14 +55,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
-import org.springframework.boot.context.properties.bind.BindException;
-import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
-import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
-import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
-import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.core.env.Environment;
 import org.springframework.http.client.reactive.ClientHttpConnector;
@@ -101,7 +97,7 @@ public final class CxoneTenantAssembler {
 	 */
 	public static final String PREFIX = "cxone.";
 
-	private static final String TENANTS = "cxone.tenants";
+	private static final Duration REMOVAL_TIMEOUT = Duration.ofSeconds(30);
 
 	private static final String WHOAMI_PATH = "/platform/v1/whoami";
 
@@ -109,7 +105,7 @@ public final class CxoneTenantAssembler {
 
 	private static final Log logger = LogFactory.getLog(CxoneTenantAssembler.class);
 
-	private final Binder binder;
+	private final CxoneTenantProperties tenantProperties;
 
 	private final ReactiveClientRegistrationRepository registrations;
 
@@ -119,15 +115,15 @@ public final class CxoneTenantAssembler {
 
 	/**
 	 * Create a new instance.
-	 * @param binder the binder of the application's {@code cxone.*} properties
+	 * @param environment the environment of the application's {@code cxone.*} properties
 	 * @param registrations the registration repository that tenants join, a
 	 * {@link CxoneClientRegistrations} for tenants to be added
 	 * @param clientService the token store shared by every tenant
 	 * @param shared what every tenant is built with
 	 */
-	public CxoneTenantAssembler(Binder binder, ReactiveClientRegistrationRepository registrations,
+	public CxoneTenantAssembler(Environment environment, ReactiveClientRegistrationRepository registrations,
 			ReactiveOAuth2AuthorizedClientService clientService, Shared shared) {
-		this.binder = binder;
+		this.tenantProperties = new CxoneTenantProperties(environment);
 		this.registrations = registrations;
 		this.clientService = clientService;
 		this.shared = shared;
@@ -139,13 +135,7 @@ public final class CxoneTenantAssembler {
 	 * @return whether tenants are configured
 	 */
 	public static boolean hasTenants(Environment environment) {
-		ConfigurationPropertyName tenants = ConfigurationPropertyName.of(TENANTS);
-		for (ConfigurationPropertySource source : ConfigurationPropertySources.get(environment)) {
-			if (source.containsDescendantOf(tenants) == ConfigurationPropertyState.PRESENT) {
-				return true;
-			}
-		}
-		return false;
+		return CxoneTenantProperties.hasTenants(environment);
 	}
 
 	/**
@@ -159,35 +149,12 @@ public final class CxoneTenantAssembler {
 	}
 
 	/**
-	 * Return the prefix of a configured tenant's keys.
-	 * @param tenant the tenant's name
-	 * @return the prefix, like {@code cxone.tenants.east.}
-	 */
-	public static String prefix(String tenant) {
-		return TENANTS + "." + tenant + ".";
-	}
-
-	/**
 	 * Return the ID of a tenant's client registration.
 	 * @param tenant the tenant's name
 	 * @return the registration ID, like {@code cxone-east}
 	 */
 	public static String registrationId(String tenant) {
 		return CxoneAutoConfiguration.REGISTRATION_ID + "-" + tenant;
-	}
-
-	/**
-	 * Assemble a tenant configured under {@code cxone.tenants.<name>.*}.
-	 * @param name the tenant's name
-	 * @return the tenant
-	 * @throws InvalidCxonePropertiesException when its properties are missing or invalid
-	 */
-	public CxoneTenant assembleConfigured(String name) {
-		String prefix = prefix(name);
-		checkName(name, prefix);
-		CxoneProperties properties = topLevel();
-		this.binder.bind(prefix.substring(0, prefix.length() - 1), Bindable.ofInstance(properties));
-		return assemble(name, properties, prefix);
 	}
 
 	/**
@@ -198,21 +165,28 @@ public final class CxoneTenantAssembler {
 	 * @throws InvalidCxonePropertiesException when properties are missing or invalid
 	 */
 	public List<CxoneTenant> assembleConfigured(Iterable<String> names) {
+		if (!names.iterator().hasNext() && this.tenantProperties.hasTenantKeys()) {
+			throw new InvalidCxonePropertiesException(List.of(), List.of("cxone.tenants.* keys are set, but none of "
+					+ "them is a property of a tenant, so no tenant is configured. A tenant's keys are "
+					+ "cxone.tenants.<name>.<key>, its name lowercase letters and digits, like cxone.tenants.east.subdomain "
+					+ "(CXONE_TENANTS_EAST_SUBDOMAIN)."));
+		}
 		List<CxoneTenant> tenants = new ArrayList<>();
-		List<String> missing = new ArrayList<>();
-		List<String> problems = new ArrayList<>();
+		Set<String> missing = new LinkedHashSet<>();
+		Set<String> problems = new LinkedHashSet<>();
 		for (String name : names) {
 			try {
-				tenants.add(assembleConfigured(name));
+				tenants.add(assemble(name, this.tenantProperties.configured(name)));
 			}
 			catch (InvalidCxonePropertiesException ex) {
+				// A top-level value that every tenant inherits is reported once.
 				missing.addAll(ex.getMissing());
 				problems.addAll(ex.getProblems());
 			}
 		}
 		if (!missing.isEmpty() || !problems.isEmpty()) {
 			// The start-up fails: the tenants assembled have sent nothing and opened nothing.
-			throw new InvalidCxonePropertiesException(missing, problems);
+			throw new InvalidCxonePropertiesException(List.copyOf(missing), List.copyOf(problems));
 		}
 		return tenants;
 	}
@@ -223,55 +197,17 @@ public final class CxoneTenantAssembler {
 	 * @param name the tenant's name
 	 * @param definition its definition
 	 * @return the tenant
-	 * @throws InvalidCxonePropertiesException when its definition is missing a value or
-	 * holds an invalid one
+	 * @throws InvalidCxonePropertiesException when its definition is missing a value, holds
+	 * an invalid one or a key that no property has
 	 */
 	public CxoneTenant assemble(String name, CxoneTenantDefinition definition) {
-		String prefix = prefix(name);
-		checkName(name, prefix);
-		CxoneProperties properties = topLevel();
-		Map<String, Object> keys = new java.util.LinkedHashMap<>();
-		definition.getProperties().forEach((key, value) -> keys.put(prefix + key, value));
-		try {
-			new Binder(new MapConfigurationPropertySource(keys)).bind(prefix.substring(0, prefix.length() - 1),
-					Bindable.ofInstance(properties));
-		}
-		catch (BindException ex) {
-			// The binder's message names the key; a value is not repeated, as it may be a secret.
-			throw new InvalidCxonePropertiesException(List.of(),
-					List.of(ex.getName() + " of CXone tenant '" + name + "' could not be bound: "
-							+ ((ex.getCause() != null) ? ex.getCause().getClass().getSimpleName() : "invalid value")
-							+ ". Give it a value of the property's type, as in cxone.* properties."));
-		}
-		return assemble(name, properties, prefix);
+		return assemble(name, this.tenantProperties.defined(name, definition));
 	}
 
-	private static void checkName(String name, String prefix) {
-		try {
-			CxoneClients.checkName(name);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new InvalidCxonePropertiesException(List.of(), List.of(prefix + "* " + ex.getMessage()));
-		}
-	}
-
-	private CxoneProperties topLevel() {
-		CxoneProperties properties = this.binder.bind("cxone", Bindable.of(CxoneProperties.class))
-			.orElseGet(CxoneProperties::new);
-		properties.getTenants().clear();
-		return properties;
-	}
-
-	/**
-	 * Assemble a tenant from its resolved properties.
-	 * @param name the tenant's name
-	 * @param properties its properties, the top-level ones it did not set included
-	 * @param prefix the prefix of its keys, for messages
-	 * @return the tenant
-	 */
-	CxoneTenant assemble(String name, CxoneProperties properties, String prefix) {
-		CxoneEndpoints endpoints = CxonePropertiesValidator.validate(properties, prefix);
-		logger.info("CXone tenant '" + name + "': " + endpoints.describe());
+	private CxoneTenant assemble(String name, CxoneTenantProperties.Resolved resolved) {
+		CxoneProperties properties = resolved.properties();
+		String prefix = resolved.prefix();
+		CxoneEndpoints endpoints = CxonePropertiesValidator.validate(properties, resolved.naming());
 		if (!(this.registrations instanceof CxoneClientRegistrations tenantRegistrations)) {
 			throw new IllegalStateException("The cxoneClientRegistrationRepository bean is "
 					+ this.registrations.getClass().getName() + ", not a CxoneClientRegistrations, so CXone tenants "
@@ -280,60 +216,121 @@ public final class CxoneTenantAssembler {
 		String registrationId = registrationId(name);
 		CxoneHttpSettings settings = CxoneHttpSettingsFactory.create(properties.getHttp(), System.getProperties(),
 				this.shared.sslBundles());
+		tenantRegistrations.add(registration(registrationId, properties, endpoints));
+		Parts parts = new Parts(registrationId, tenantRegistrations, this.shared.retryRegistry(), this.clientService);
+		try {
+			CxoneTenant tenant = assemble(name, properties, prefix, endpoints, settings, parts);
+			logger.info("CXone tenant '" + name + "': " + endpoints.describe());
+			return tenant;
+		}
+		catch (RuntimeException ex) {
+			// Nothing of a tenant that could not be assembled is left behind: its name can be used again.
+			parts.release();
+			throw ex;
+		}
+	}
+
+	private CxoneTenant assemble(String name, CxoneProperties properties, String prefix, CxoneEndpoints endpoints,
+			CxoneHttpSettings settings, Parts parts) {
 		ConnectionFailures failures = connectionFailures(properties, settings);
-		ConnectionProvider pool = connectionProvider(registrationId, properties);
-		HttpClient httpClient = ReactorHttpClients.create(settings, pool);
+		parts.pool = connectionProvider(parts.registrationId, properties);
+		HttpClient httpClient = ReactorHttpClients.create(settings, parts.pool);
 		ReactorClientHttpConnector connector = new ReactorClientHttpConnector(httpClient);
-		CxoneRequestFactory requestFactory = new CxoneRequestFactory(httpClient);
+		parts.requestFactory = new CxoneRequestFactory(httpClient);
 		Retry tokenRetry = tokenRetry(CxoneAutoConfiguration.TOKEN_RETRY_NAME + "-" + name, properties);
 		WebClient tokenWebClient = tokenWebClient(connector, failures, tokenUrlProperty(prefix));
-		tenantRegistrations.add(registration(registrationId, properties, endpoints));
-		Retry apiRetry = properties.getRetry().isEnabled()
-				? retry(registrationId, properties, this.shared.retryRegistry()) : null;
-		CxoneInstrumentation instrumentation = (this.shared.instrumentation() != null)
-				? this.shared.instrumentation().forTenant(name, apiRetry, tokenRetry) : CxoneInstrumentation.NONE;
+		parts.apiRetry = properties.getRetry().isEnabled()
+				? retry(parts.registrationId, properties, this.shared.retryRegistry()) : null;
+		parts.instrumentation = (this.shared.instrumentation() != null)
+				? this.shared.instrumentation().forTenant(name, parts.apiRetry, tokenRetry) : CxoneInstrumentation.NONE;
 		List<TokenEventListener> listeners = new ArrayList<>(this.shared.listeners());
-		listeners.add(instrumentation);
+		listeners.add(parts.instrumentation);
 		CxoneTokenManager[] manager = new CxoneTokenManager[1];
 		ApiEndpointFilter apiEndpoint = null;
 		ReactiveOAuth2AuthorizedClientManager clientManager;
 		if (endpoints.flow() == CxoneEndpoints.Flow.CLIENT_CREDENTIALS) {
-			clientManager = clientCredentialsManager(properties, endpoints, this.registrations, this.clientService,
-					tokenWebClient, tokenRetry);
+			clientManager = clientCredentialsManager(properties, endpoints, this.registrations, parts.store, tokenWebClient,
+					tokenRetry);
 		}
 		else {
 			CxoneDiscovery discovery = new CxoneDiscovery(tokenWebClient, endpoints.issuer(), endpoints.tokenUri());
 			TenantResolver tenants = new TenantResolver();
-			clientManager = accessKeyManager(properties, endpoints, discovery, tenants, this.registrations,
-					this.clientService, tokenWebClient, tokenRetry);
+			clientManager = accessKeyManager(properties, endpoints, discovery, tenants, this.registrations, parts.store,
+					tokenWebClient, tokenRetry);
 			apiEndpoint = apiEndpointFilter(endpoints, discovery, tenants, () -> manager[0], prefix);
 		}
-		manager[0] = tokenManager(properties, clientManager, this.clientService, registrationId,
+		manager[0] = tokenManager(properties, clientManager, parts.store, parts.registrationId,
 				TokenEventListener.composite(listeners));
+		CxoneInstrumentation instrumentation = parts.instrumentation;
 		CxoneClientBuilders builders = clientBuilders(properties, endpoints, new BlockingTokens(manager[0],
-				properties.getToken().getTimeout()), new CxoneClientBuilders.Connections(connector, requestFactory,
+				properties.getToken().getTimeout()), new CxoneClientBuilders.Connections(connector, parts.requestFactory,
 						failures, properties.getHttp().getMaxReplayBodySize(), prefix),
-				apiRetry, apiEndpoint, with(this.shared.webClientCustomizers(), (builder) -> builder.filter(instrumentation)),
+				parts.apiRetry, apiEndpoint, with(this.shared.webClientCustomizers(), (builder) -> builder.filter(instrumentation)),
 				with(this.shared.restClientCustomizers(), (builder) -> builder.requestInterceptor(instrumentation)));
 		CxoneWebClient webClient = new CxoneWebClient(builders.configure(this.shared.webClientBuilder().get()).build());
 		CxoneRestClient restClient = new CxoneRestClient(builders.configure(this.shared.restClientBuilder().get()).build());
-		RetryRegistry retryRegistry = this.shared.retryRegistry();
-		Function<Supplier<? extends RuntimeException>, Mono<Void>> removal = (reason) -> manager[0].retire(reason)
-			.onErrorResume((ex) -> {
-				logger.warn("CXone tenant '" + name + "' is removed, but its token could not be removed from the "
-						+ "token store: " + ex.getMessage());
-				return Mono.empty();
-			})
-			.then(Mono.fromRunnable(() -> {
-				tenantRegistrations.remove(registrationId);
-				requestFactory.destroy();
-				if (retryRegistry != null && apiRetry != null) {
-					retryRegistry.remove(apiRetry.getName());
-				}
-			}))
-			.then(pool.disposeLater());
-		return new CxoneTenant(name, registrationId, prefix, manager[0], webClient, restClient, healthCheck(properties),
-				removal);
+		Function<Supplier<? extends RuntimeException>, Mono<Void>> removal = (reason) -> {
+			// First, so that a token request that ends from now on stores nothing.
+			parts.store.retire();
+			return manager[0].retire(reason)
+				.timeout(REMOVAL_TIMEOUT)
+				.onErrorResume((ex) -> {
+					logger.warn("CXone tenant '" + name + "' is removed, but its token could not be removed from the "
+							+ "token store: " + ex.getMessage());
+					return Mono.empty();
+				})
+				.then(Mono.fromRunnable(parts::release));
+		};
+		return new CxoneTenant(name, parts.registrationId, prefix, manager[0], webClient, restClient,
+				healthCheck(properties), removal);
+	}
+
+	/**
+	 * What a tenant holds that must be given back when it is removed, or when its assembly
+	 * fails half-way.
+	 */
+	private static final class Parts {
+
+		private final String registrationId;
+
+		private final CxoneClientRegistrations registrations;
+
+		private final RetryRegistry retryRegistry;
+
+		private final TenantClientService store;
+
+		private ConnectionProvider pool;
+
+		private CxoneRequestFactory requestFactory;
+
+		private Retry apiRetry;
+
+		private CxoneInstrumentation instrumentation;
+
+		Parts(String registrationId, CxoneClientRegistrations registrations, RetryRegistry retryRegistry,
+				ReactiveOAuth2AuthorizedClientService store) {
+			this.registrationId = registrationId;
+			this.registrations = registrations;
+			this.retryRegistry = retryRegistry;
+			this.store = new TenantClientService(store);
+		}
+
+		void release() {
+			this.registrations.remove(this.registrationId);
+			if (this.requestFactory != null) {
+				this.requestFactory.destroy();
+			}
+			if (this.retryRegistry != null && this.apiRetry != null) {
+				this.retryRegistry.remove(this.apiRetry.getName());
+			}
+			if (this.instrumentation != null) {
+				this.instrumentation.close();
+			}
+			if (this.pool != null) {
+				this.pool.disposeLater().subscribe(null, (ex) -> logger.debug("Closing a CXone tenant's pool failed", ex));
+			}
+		}
+
 	}
 
 	static <T> List<T> with(List<T> customizers, T last) {

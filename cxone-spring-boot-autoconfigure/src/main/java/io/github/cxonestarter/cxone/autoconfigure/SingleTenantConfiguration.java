@@ -14,6 +14,7 @@ import io.github.cxonestarter.cxone.http.CxoneHttpSettings;
 import io.github.cxonestarter.cxone.http.CxoneRequestFactory;
 import io.github.cxonestarter.cxone.http.ReactorHttpClients;
 import io.github.cxonestarter.cxone.metrics.CxoneInstrumentation;
+import io.github.cxonestarter.cxone.metrics.CxoneMetrics;
 import io.github.cxonestarter.cxone.token.BlockingTokens;
 import io.github.cxonestarter.cxone.token.CxoneTokenManager;
 import io.github.cxonestarter.cxone.token.TokenEventListener;
@@ -114,8 +115,14 @@ class SingleTenantConfiguration {
 
 	@Bean(defaultCandidate = false)
 	@ConditionalOnMissingBean(name = "cxoneInstrumentation")
-	CxoneInstrumentation cxoneInstrumentation(ObjectProvider<CxoneInstrumentation.Factory> factory,
-			@Qualifier("cxoneRetry") ObjectProvider<Retry> retry, @Qualifier("cxoneTokenRetry") Retry tokenRetry) {
+	CxoneInstrumentation cxoneInstrumentation(ObjectProvider<CxoneMetrics> metrics,
+			ObjectProvider<CxoneInstrumentation.Factory> factory, @Qualifier("cxoneRetry") ObjectProvider<Retry> retry,
+			@Qualifier("cxoneTokenRetry") Retry tokenRetry) {
+		// The application's meters of the one tenant, when Micrometer is there: the cxoneMetrics bean.
+		CxoneMetrics own = metrics.getIfUnique();
+		if (own != null) {
+			return own;
+		}
 		CxoneInstrumentation.Factory meters = factory.getIfAvailable();
 		return (meters != null) ? meters.forTenant(CxoneClients.DEFAULT_TENANT, retry.getIfAvailable(), tokenRetry)
 				: CxoneInstrumentation.NONE;
@@ -130,7 +137,7 @@ class SingleTenantConfiguration {
 			@Qualifier("cxoneInstrumentation") CxoneInstrumentation instrumentation) {
 		return CxoneTenantAssembler.tokenManager(properties, clientManager, clientService,
 				CxoneAutoConfiguration.REGISTRATION_ID, TokenEventListener.composite(
-						CxoneTenantAssembler.with(listeners.orderedStream().toList(), instrumentation)));
+						CxoneTenantAssembler.with(CxoneAutoConfiguration.applicationListeners(listeners), instrumentation)));
 	}
 
 	@Bean(defaultCandidate = false)

@@ -41,6 +41,12 @@ public interface CxoneInstrumentation extends TokenEventListener, ExchangeFilter
 	};
 
 	/**
+	 * Drop what was recorded, when the tenant is removed.
+	 */
+	default void close() {
+	}
+
+	/**
 	 * Creates the instrumentation of each tenant.
 	 */
 	@FunctionalInterface

@@ -9,6 +9,7 @@ import io.github.cxonestarter.cxone.token.RetryingTokenResponseClient;
 import io.github.cxonestarter.cxone.web.RetryPolicy;
 import io.github.resilience4j.retry.Retry;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import reactor.core.publisher.Mono;
@@ -55,6 +56,15 @@ public class CxoneMetrics implements CxoneInstrumentation {
 	private final Counter rateLimited;
 
 	/**
+	 * Create the meters of the tenant of the top-level {@code cxone.*} keys, tagged
+	 * {@value #TENANT_TAG} {@code default}.
+	 * @param registry the registry
+	 */
+	public CxoneMetrics(MeterRegistry registry) {
+		this(registry, "default");
+	}
+
+	/**
 	 * Create the meters of one tenant.
 	 * @param registry the registry
 	 * @param tenant the tenant's name, the value of the {@value #TENANT_TAG} tag
@@ -82,14 +92,26 @@ public class CxoneMetrics implements CxoneInstrumentation {
 	 * @return the factory
 	 */
 	public static CxoneInstrumentation.Factory factory(MeterRegistry registry) {
-		return (tenant, apiRetry, tokenRetry) -> {
-			CxoneMetrics metrics = new CxoneMetrics(registry, tenant);
-			if (apiRetry != null) {
-				metrics.bindRetry(apiRetry, "api", RetryPolicy::causeOf);
-			}
+		return (tenant, apiRetry, tokenRetry) -> of(registry, tenant, apiRetry, tokenRetry);
+	}
+
+	/**
+	 * Return the meters of one tenant, its retries bound.
+	 * @param registry the registry
+	 * @param tenant the tenant's name
+	 * @param apiRetry the retry of its API calls, or {@code null}
+	 * @param tokenRetry the retry of its token requests, or {@code null}
+	 * @return the meters
+	 */
+	public static CxoneMetrics of(MeterRegistry registry, String tenant, Retry apiRetry, Retry tokenRetry) {
+		CxoneMetrics metrics = new CxoneMetrics(registry, tenant);
+		if (apiRetry != null) {
+			metrics.bindRetry(apiRetry, "api", RetryPolicy::causeOf);
+		}
+		if (tokenRetry != null) {
 			metrics.bindRetry(tokenRetry, "token", RetryingTokenResponseClient::causeOf);
-			return metrics;
-		};
+		}
+		return metrics;
 	}
 
 	/**
@@ -109,6 +131,18 @@ public class CxoneMetrics implements CxoneInstrumentation {
 				.register(this.registry)
 				.increment();
 		});
+	}
+
+	/**
+	 * Remove this tenant's meters from the registry.
+	 */
+	@Override
+	public void close() {
+		for (Meter meter : this.registry.getMeters()) {
+			if (meter.getId().getName().startsWith("cxone.") && this.tenant.equals(meter.getId().getTag(TENANT_TAG))) {
+				this.registry.remove(meter);
+			}
+		}
 	}
 
 	@Override

@@ -271,18 +271,14 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 
 	/**
 	 * Stop handing out tokens, for good: drop the token held and the one in the store, and
-	 * fail every later request for a token with the given error. A token request already
-	 * running is dropped from the store too when it ends.
+	 * fail every later request for a token with the given error, a token request already
+	 * running included when it ends.
 	 * @param reason the error later requests fail with
 	 * @return completes when the stored token is removed
 	 */
 	public Mono<Void> retire(Supplier<? extends RuntimeException> reason) {
 		this.retired = reason;
 		this.current.set(null);
-		return removeStoredClient();
-	}
-
-	private Mono<Void> removeStoredClient() {
 		return this.clientService.removeAuthorizedClient(this.authorizeRequest.getClientRegistrationId(),
 				this.authorizeRequest.getPrincipal().getName());
 	}
@@ -366,10 +362,8 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 							+ this.authorizeRequest.getClientRegistrationId() + "' that has already expired");
 				}
 				if (this.retired != null) {
-					// Retired while the request ran: what Spring Security just stored is dropped too.
-					removeStoredClient().subscribe((done) -> {
-					}, (ex) -> {
-					});
+					// Retired while the request ran: the token is not handed out (and a retired
+					// tenant's store does not save it).
 					throw this.retired.get();
 				}
 				this.current.set(client);

@@ -95,10 +95,9 @@ class CxoneClientsTests {
 					"cxone.tenants.west.token-uri=" + west.tokenUri());
 	}
 
-	private static CxoneTenantDefinition definitionOf(EmbeddedCxone cxone) {
-		return CxoneTenantDefinition.clientCredentials(null, EmbeddedCxone.CLIENT_ID, EmbeddedCxone.CLIENT_SECRET)
-			.with("base-url", cxone.baseUrl())
-			.with("token-uri", cxone.tokenUri());
+	static CxoneTenantDefinition definitionOf(EmbeddedCxone cxone) {
+		return CxoneTenantDefinition.of(Map.of("client-id", EmbeddedCxone.CLIENT_ID, "client-secret",
+				EmbeddedCxone.CLIENT_SECRET, "base-url", cxone.baseUrl(), "token-uri", cxone.tokenUri()));
 	}
 
 	@Test
@@ -303,7 +302,9 @@ class CxoneClientsTests {
 				.withMessageContaining("cxone.tenants.acme.token.timeout")
 				.withMessageNotContaining("s3cret-value");
 			assertThatIllegalArgumentException().isThrownBy(() -> clients.register("Acme Corp", definitionOf(east)))
-				.withMessageContaining("lowercase letters, digits and hyphens");
+				.withMessageContaining("lowercase letters and digits");
+			assertThatIllegalArgumentException().isThrownBy(() -> clients.register("acme-east", definitionOf(east)))
+				.withMessageContaining("CXONE_TENANTS_ACMEEAST_SUBDOMAIN");
 			assertThat(clients.tenants()).containsExactly("east", "west");
 		});
 	}
@@ -329,7 +330,8 @@ class CxoneClientsTests {
 
 	@Test
 	void whenATenantsSecretIsRefusedThenEveryClientsErrorNamesThatTenantsProperties() {
-		runner().withPropertyValues("cxone.tenants.east.client-secret=not-the-secret").run((context) -> {
+		runner().withPropertyValues("cxone.tenants.east.client-id=" + EmbeddedCxone.CLIENT_ID,
+				"cxone.tenants.east.client-secret=not-the-secret").run((context) -> {
 			CxoneClients clients = context.getBean(CxoneClients.class);
 			String eastSecret = "(CXONE_TENANTS_EAST_CLIENT_SECRET)";
 			assertThatExceptionOfType(CxoneTokenException.class).isThrownBy(() -> whoami(clients.webClient("east")).block(TIMEOUT))
@@ -417,11 +419,11 @@ class CxoneClientsTests {
 				assertThat(east.tokenRequests()).singleElement()
 					.satisfies((token) -> assertThat(token.path()).isEqualTo(EmbeddedCxone.TOKEN_PATH));
 				// At run time, the same tenant again: its discovery is not reused from before.
-				clients.register("west-again", accessKeyDefinitionOf(west));
-				serverTime(clients.webClient("west-again")).block(TIMEOUT);
-				clients.remove("west-again");
-				clients.register("west-again", accessKeyDefinitionOf(west));
-				serverTime(clients.webClient("west-again")).block(TIMEOUT);
+				clients.register("westagain", accessKeyDefinitionOf(west));
+				serverTime(clients.webClient("westagain")).block(TIMEOUT);
+				clients.remove("westagain");
+				clients.register("westagain", accessKeyDefinitionOf(west));
+				serverTime(clients.webClient("westagain")).block(TIMEOUT);
 				assertThat(west.discoveryRequests()).hasSize(3);
 				assertThat(west.tokenRequests()).hasSize(3);
 			});
