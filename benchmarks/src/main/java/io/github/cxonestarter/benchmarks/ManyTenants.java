@@ -84,6 +84,8 @@ public final class ManyTenants {
 
 	private final List<Idle> idleOne = new ArrayList<>();
 
+	private final List<Idle> idleUncalled = new ArrayList<>();
+
 	private Set<String> newThreads = Set.of();
 
 	private List<String> histogram = List.of();
@@ -225,8 +227,9 @@ public final class ManyTenants {
 			load(clients, Math.min(20, this.idleTenants), baseUrl, tokenUri);
 			clients.removeAll();
 			for (int iteration = 0; iteration < this.iterations; iteration++) {
-				this.idleOne.add(measureIdle(clients, 1, baseUrl, tokenUri));
-				this.idle.add(measureIdle(clients, this.idleTenants, baseUrl, tokenUri));
+				this.idleOne.add(measureIdle(clients, 1, true, baseUrl, tokenUri));
+				this.idle.add(measureIdle(clients, this.idleTenants, true, baseUrl, tokenUri));
+				this.idleUncalled.add(measureIdle(clients, this.idleTenants, false, baseUrl, tokenUri));
 			}
 			Map<String, long[]> before = histogram();
 			load(clients, this.idleTenants, baseUrl, tokenUri);
@@ -236,11 +239,20 @@ public final class ManyTenants {
 		}
 	}
 
-	private Idle measureIdle(CxoneClients clients, int tenants, String baseUrl, String tokenUri) {
+	/**
+	 * Register tenants and measure what they add to the heap and to the threads, each
+	 * having made one call ({@code called}) or none (no token, no connection).
+	 */
+	private Idle measureIdle(CxoneClients clients, int tenants, boolean called, String baseUrl, String tokenUri) {
 		long baseline = usedHeapAfterGc();
 		Set<String> threadsBefore = threadNames();
 		int threadCountBefore = ManagementFactory.getThreadMXBean().getThreadCount();
-		load(clients, tenants, baseUrl, tokenUri);
+		if (called) {
+			load(clients, tenants, baseUrl, tokenUri);
+		}
+		else {
+			register(clients, tenants, baseUrl, tokenUri);
+		}
 		long loaded = usedHeapAfterGc();
 		int threadCountAfter = ManagementFactory.getThreadMXBean().getThreadCount();
 		Set<String> threadsAfter = threadNames();
@@ -249,7 +261,7 @@ public final class ManyTenants {
 			this.newThreads = threadsAfter;
 		}
 		clients.removeAll();
-		return new Idle(tenants, baseline, loaded, threadCountBefore, threadCountAfter);
+		return new Idle(tenants, called, baseline, loaded, threadCountBefore, threadCountAfter);
 	}
 
 	/**
@@ -273,11 +285,9 @@ public final class ManyTenants {
 	private static String[] register(CxoneClients clients, int tenants, String baseUrl, String tokenUri) {
 		String[] names = new String[tenants];
 		for (int i = 0; i < tenants; i++) {
-			names[i] = String.format(Locale.ROOT, "tenant-%04d", i);
-			clients.register(names[i],
-					CxoneTenantDefinition.clientCredentials(null, EmbeddedCxone.CLIENT_ID, EmbeddedCxone.CLIENT_SECRET)
-						.with("base-url", baseUrl)
-						.with("token-uri", tokenUri));
+			names[i] = String.format(Locale.ROOT, "tenant%04d", i);
+			clients.register(names[i], CxoneTenantDefinition.of(Map.of("client-id", EmbeddedCxone.CLIENT_ID,
+					"client-secret", EmbeddedCxone.CLIENT_SECRET, "base-url", baseUrl, "token-uri", tokenUri)));
 		}
 		return names;
 	}
@@ -341,28 +351,23 @@ public final class ManyTenants {
 	 * The classes that grew most, as Markdown table rows, per tenant.
 	 */
 	private static List<String> histogramDiff(Map<String, long[]> before, Map<String, long[]> after, int tenants) {
-		long total = 0;
-		List<String[]> rows = new ArrayList<>();
-		List<long[]> deltas = new ArrayList<>();
+		record Growth(String name, long instances, long bytes) {
+		}
+		List<Growth> growth = new ArrayList<>();
 		for (Map.Entry<String, long[]> entry : after.entrySet()) {
 			long[] was = before.getOrDefault(entry.getKey(), new long[2]);
-			long instances = entry.getValue()[0] - was[0];
-			long bytes = entry.getValue()[1] - was[1];
-			total += bytes;
-			rows.add(new String[] { entry.getKey() });
-			deltas.add(new long[] { instances, bytes });
+			growth.add(new Growth(entry.getKey(), entry.getValue()[0] - was[0], entry.getValue()[1] - was[1]));
 		}
-		Integer[] order = new Integer[rows.size()];
-		Arrays.setAll(order, (i) -> i);
-		Arrays.sort(order, (a, b) -> Long.compare(deltas.get(b)[1], deltas.get(a)[1]));
-		List<String> out = new ArrayList<>();
-		for (int k = 0; k < Math.min(15, order.length); k++) {
-			int i = order[k];
-			out.add(String.format(Locale.ROOT, "| `%s` | %.1f | %.0f |", rows.get(i)[0], deltas.get(i)[0] / (double) tenants,
-					deltas.get(i)[1] / (double) tenants));
+		long total = growth.stream().mapToLong(Growth::bytes).sum();
+		growth.sort((a, b) -> Long.compare(b.bytes(), a.bytes()));
+		List<String> rows = new ArrayList<>();
+		int shown = Math.min(Integer.getInteger("many-tenants.histogram-rows", 15), growth.size());
+		for (Growth row : growth.subList(0, shown)) {
+			rows.add(String.format(Locale.ROOT, "| `%s` | %.1f | %.0f |", row.name(), row.instances() / (double) tenants,
+					row.bytes() / (double) tenants));
 		}
-		out.add(String.format(Locale.ROOT, "| all classes | | %.0f |", total / (double) tenants));
-		return out;
+		rows.add(String.format(Locale.ROOT, "| all classes | | %.0f |", total / (double) tenants));
+		return rows;
 	}
 
 	String report() {
@@ -394,12 +399,14 @@ public final class ManyTenants {
 		coldRow(out, "token requests", ColdStart::tokenRequests);
 		coldRow(out, "API requests", ColdStart::apiRequests);
 		coldRow(out, "connections opened", ColdStart::connections);
-		out.append(String.format(Locale.ROOT, "%nIdle tenants: each holds a token and an idle connection (one call each); "
-				+ "embedded CXone %s.%n%n", this.serverInProcess ? "in this JVM (its side counted)" : "in another process"));
-		out.append("| tenants | heap per tenant (KiB), median | per iteration (KiB) | baseline heap (MiB), per iteration "
-				+ "| threads before → after |\n|---:|---:|---|---|---|\n");
+		out.append(String.format(Locale.ROOT, "%nIdle tenants: one call each, so that each holds a token and an idle "
+				+ "connection, or registered only; embedded CXone %s.%n%n",
+				this.serverInProcess ? "in this JVM (its side counted)" : "in another process"));
+		out.append("| tenants | state | heap per tenant (KiB), median | per iteration (KiB) | baseline heap (MiB), "
+				+ "per iteration | threads before → after |\n|---:|---|---:|---|---|---|\n");
 		idleRow(out, this.idleOne);
 		idleRow(out, this.idle);
+		idleRow(out, this.idleUncalled);
 		out.append("\nNew threads while tenants were registered: ")
 			.append(this.newThreads.isEmpty() ? "none" : this.newThreads)
 			.append(".\n");
@@ -424,8 +431,8 @@ public final class ManyTenants {
 			return;
 		}
 		double[] kib = runs.stream().mapToDouble((run) -> run.bytesPerTenant() / 1024).toArray();
-		out.append(String.format(Locale.ROOT, "| %d | %.1f | %s | %s | %s |%n", runs.get(0).tenants(),
-				Benchmarks.median(kib),
+		out.append(String.format(Locale.ROOT, "| %d | %s | %.1f | %s | %s | %s |%n", runs.get(0).tenants(),
+				runs.get(0).called() ? "one call, token held" : "registered, never called", Benchmarks.median(kib),
 				String.join(", ", Arrays.stream(kib).mapToObj((v) -> String.format(Locale.ROOT, "%.1f", v)).toList()),
 				String.join(", ", runs.stream()
 					.map((run) -> String.format(Locale.ROOT, "%.1f", run.baselineBytes() / (1024.0 * 1024)))
@@ -486,12 +493,13 @@ public final class ManyTenants {
 	 * One measurement of idle tenants.
 	 *
 	 * @param tenants tenants registered
+	 * @param called whether each made one call, and holds a token and a connection
 	 * @param baselineBytes used heap after GC with no tenant
 	 * @param loadedBytes used heap after GC with the tenants, each holding a token
 	 * @param threadsBefore live threads with no tenant
 	 * @param threadsAfter live threads with the tenants
 	 */
-	record Idle(int tenants, long baselineBytes, long loadedBytes, int threadsBefore, int threadsAfter) {
+	record Idle(int tenants, boolean called, long baselineBytes, long loadedBytes, int threadsBefore, int threadsAfter) {
 
 		double bytesPerTenant() {
 			return (this.loadedBytes - this.baselineBytes) / (double) this.tenants;

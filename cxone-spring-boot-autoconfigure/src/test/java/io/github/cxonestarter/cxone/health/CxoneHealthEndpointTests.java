@@ -237,7 +237,8 @@ class CxoneHealthEndpointTests {
 		String accessKeyCanary = "canary+Access/Key==b7d1";
 		try (ConfigurableApplicationContext app = start("cxone.client-id=" + CANARY_CLIENT, "cxone.client-secret=" + CANARY,
 				"cxone.access-key-id=canary-key-id", "cxone.access-key-secret=" + accessKeyCanary,
-				"CXONE_ACCESS_KEY_SECRET=" + accessKeyCanary, "cxone.tenants.east.clientSecret=" + CANARY,
+				"CXONE_ACCESS_KEY_SECRET=" + accessKeyCanary, "cxone.tenants.east.client-id=" + CANARY_CLIENT,
+				"cxone.tenants.east.clientSecret=" + CANARY,
 				"management.endpoint.configprops.show-values=always", "management.endpoint.env.show-values=always")) {
 			WebClient http = CxoneTestContexts.localClient(baseUrl(app));
 			String configprops = body(http, "/actuator/configprops");
