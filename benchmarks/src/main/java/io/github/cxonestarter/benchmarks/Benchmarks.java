@@ -293,20 +293,22 @@ public final class Benchmarks {
 			.add(run);
 	}
 
+	/**
+	 * Return the machine and JVM a run is on, for a report's first line.
+	 * @return the description
+	 */
+	static String machine() {
+		return "Machine: " + Runtime.getRuntime().availableProcessors() + " cores, "
+				+ Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB max heap, Java "
+				+ System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + "), "
+				+ System.getProperty("os.name") + ' ' + System.getProperty("os.arch") + ", GC "
+				+ ManagementFactory.getGarbageCollectorMXBeans().stream().map((gc) -> gc.getName()).toList()
+				+ ", JVM args " + ManagementFactory.getRuntimeMXBean().getInputArguments();
+	}
+
 	String report() {
 		StringBuilder out = new StringBuilder();
-		out.append("Machine: ")
-			.append(Runtime.getRuntime().availableProcessors())
-			.append(" cores, ")
-			.append(Runtime.getRuntime().maxMemory() / (1024 * 1024))
-			.append(" MiB max heap, Java ")
-			.append(System.getProperty("java.version"))
-			.append(", ")
-			.append(System.getProperty("os.name"))
-			.append(' ')
-			.append(System.getProperty("os.arch"))
-			.append(", JVM args ")
-			.append(ManagementFactory.getRuntimeMXBean().getInputArguments())
+		out.append(machine())
 			.append(". Iterations: ")
 			.append(this.iterations)
 			.append("; every figure is the median over the iterations.\n\n");

@@ -372,18 +372,7 @@ public final class ManyTenants {
 
 	String report() {
 		StringBuilder out = new StringBuilder();
-		out.append("Machine: ")
-			.append(Runtime.getRuntime().availableProcessors())
-			.append(" cores, ")
-			.append(Runtime.getRuntime().maxMemory() / (1024 * 1024))
-			.append(" MiB max heap, Java ")
-			.append(System.getProperty("java.version"))
-			.append(" (")
-			.append(System.getProperty("java.vm.name"))
-			.append("), GC ")
-			.append(ManagementFactory.getGarbageCollectorMXBeans().stream().map((gc) -> gc.getName()).toList())
-			.append(", JVM args ")
-			.append(ManagementFactory.getRuntimeMXBean().getInputArguments())
+		out.append(Benchmarks.machine())
 			.append(". Iterations: ")
 			.append(this.iterations)
 			.append(", after one warm-up.\n\n");

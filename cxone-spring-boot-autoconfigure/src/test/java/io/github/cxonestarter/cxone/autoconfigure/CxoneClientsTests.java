@@ -22,9 +22,6 @@ import io.github.cxonestarter.cxone.test.EmbeddedCxone;
 import io.github.cxonestarter.cxone.test.RecordedRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
@@ -53,31 +50,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  * Several tenants in one application, against two embedded CXones: {@code east} and
  * {@code west}, each of which accepts only the tokens it issued itself.
  */
-class CxoneClientsTests {
-
-	private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-	private static EmbeddedCxone east;
-
-	private static EmbeddedCxone west;
-
-	@BeforeAll
-	static void start() {
-		east = EmbeddedCxone.start();
-		west = EmbeddedCxone.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		east.close();
-		west.close();
-	}
-
-	@BeforeEach
-	void reset() {
-		east.reset();
-		west.reset();
-	}
+class CxoneClientsTests extends TwoCxones {
 
 	/**
 	 * Two tenants that take the client ID and secret from the top-level keys, and each

@@ -15,9 +15,6 @@ import io.github.cxonestarter.cxone.test.EmbeddedCxone;
 import io.github.cxonestarter.cxone.test.RecordedRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -45,31 +42,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
  * names given back too early, inherited endpoints, definitions that say less than they
  * seem to, and today's single-tenant beans.
  */
-class CxoneTenantsHardeningTests {
-
-	private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-	private static EmbeddedCxone east;
-
-	private static EmbeddedCxone west;
-
-	@BeforeAll
-	static void start() {
-		east = EmbeddedCxone.start();
-		west = EmbeddedCxone.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		east.close();
-		west.close();
-	}
-
-	@BeforeEach
-	void reset() {
-		east.reset();
-		west.reset();
-	}
+class CxoneTenantsHardeningTests extends TwoCxones {
 
 	private ApplicationContextRunner multi() {
 		return CxoneTestContexts.runner()
