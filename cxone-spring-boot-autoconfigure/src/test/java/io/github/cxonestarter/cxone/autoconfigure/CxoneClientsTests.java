@@ -499,13 +499,4 @@ class CxoneClientsTests extends TwoCxones {
 		}
 	}
 
-	private static InvalidCxonePropertiesException findCause(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof InvalidCxonePropertiesException invalid) {
-				return invalid;
-			}
-		}
-		throw new AssertionError("no InvalidCxonePropertiesException in " + failure);
-	}
-
 }

@@ -278,15 +278,6 @@ class CxoneTenantsHardeningTests extends TwoCxones {
 		}
 	}
 
-	private static InvalidCxonePropertiesException findCause(Throwable failure) {
-		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-			if (cause instanceof InvalidCxonePropertiesException invalid) {
-				return invalid;
-			}
-		}
-		throw new AssertionError("no InvalidCxonePropertiesException in " + failure);
-	}
-
 	static class NeedsMetrics {
 
 		NeedsMetrics(CxoneMetrics metrics) {

@@ -38,4 +38,16 @@ abstract class TwoCxones {
 		west.reset();
 	}
 
+	/**
+	 * Return the validation failure among a start-up failure's causes.
+	 */
+	static InvalidCxonePropertiesException findCause(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof InvalidCxonePropertiesException invalid) {
+				return invalid;
+			}
+		}
+		throw new AssertionError("no InvalidCxonePropertiesException in " + failure);
+	}
+
 }
