@@ -1,8 +1,10 @@
 package io.github.cxonestarter.cxone;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -154,7 +156,32 @@ public final class CxoneClients {
 	 * @throws CxoneUnknownTenantException when no tenant has that name
 	 * @throws IllegalStateException when the tenant is the one of the top-level keys
 	 */
-	public synchronized void remove(String name) {
+	public void remove(String name) {
+		CompletableFuture<Void> removal;
+		synchronized (this) {
+			removal = startRemoval(name);
+		}
+		// Outside the lock: a slow token store must not hold up the registration of other tenants.
+		await(removal);
+	}
+
+	/**
+	 * Remove every tenant that may be removed, when the application stops: all at once,
+	 * waiting at most 30 s for them all.
+	 */
+	public void removeAll() {
+		List<CompletableFuture<Void>> removals = new ArrayList<>();
+		synchronized (this) {
+			for (String name : tenants()) {
+				if (!this.fixed.contains(name)) {
+					removals.add(startRemoval(name));
+				}
+			}
+		}
+		await(CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)));
+	}
+
+	private CompletableFuture<Void> startRemoval(String name) {
 		CxoneTenant tenant = tenant(name);
 		if (this.fixed.contains(name)) {
 			throw new IllegalStateException("CXone tenant '" + name + "' is the one of the top-level cxone.* keys: its "
@@ -164,39 +191,26 @@ public final class CxoneClients {
 		this.tenants.remove(name, tenant);
 		this.removing.add(name);
 		Set<String> left = tenants();
-		// Not cancelled when this thread stops waiting: the name is given back only when all is done.
-		CompletableFuture<Void> removal = tenant
-			.remove(() -> new CxoneUnknownTenantException(name, left, " any more: it was removed"))
+		// Not cancelled when a caller stops waiting: the name is given back only when all is done.
+		return tenant.remove(() -> new CxoneUnknownTenantException(name, left, " any more: it was removed"))
 			.onErrorResume((ex) -> Mono.empty())
 			.then(Mono.fromRunnable(() -> this.removing.remove(name)))
 			.then()
 			.toFuture();
-		if (!Schedulers.isInNonBlockingThread()) {
-			try {
-				removal.get(REMOVAL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-			catch (ExecutionException | TimeoutException ex) {
-				// The removal goes on; the name stays taken until it has finished.
-			}
-		}
 	}
 
-	/**
-	 * Remove every tenant that may be removed, when the application stops.
-	 */
-	public synchronized void removeAll() {
-		for (String name : tenants()) {
-			if (!this.fixed.contains(name)) {
-				try {
-					remove(name);
-				}
-				catch (RuntimeException ex) {
-					// The others are removed all the same.
-				}
-			}
+	private static void await(CompletableFuture<Void> removal) {
+		if (Schedulers.isInNonBlockingThread()) {
+			return;
+		}
+		try {
+			removal.get(REMOVAL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			// The removal goes on; the name stays taken until it has finished.
 		}
 	}
 

@@ -1,8 +1,6 @@
 package io.github.cxonestarter.cxone;
 
-import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.UnaryOperator;
 
 /**
  * Base class of the errors that the CXone starter raises. Every message names the cause
@@ -14,16 +12,7 @@ import java.util.regex.Pattern;
  */
 public abstract class CxoneException extends RuntimeException {
 
-	private static final String KEYS = "subdomain|client-id|client-secret|scopes|base-url|token-uri|issuer|access-key-id"
-			+ "|access-key-secret|client-authentication-method|auth-mode";
-
-	private static final Pattern PROPERTY = Pattern
-		.compile("\\bcxone\\.((?:" + KEYS + ")\\b|(?:token|retry|health|http|discovery)\\.[a-z0-9.-]*[a-z0-9])");
-
-	private static final Pattern VARIABLE = Pattern.compile("\\bCXONE_((?:" + KEYS.toUpperCase(Locale.ROOT).replace('-', '_')
-			+ ")\\b|(?:TOKEN|RETRY|HEALTH|HTTP|DISCOVERY)_[A-Z0-9_]*[A-Z0-9])");
-
-	private volatile String propertyPrefix;
+	private volatile UnaryOperator<String> naming;
 
 	protected CxoneException(String message) {
 		super(message);
@@ -34,14 +23,15 @@ public abstract class CxoneException extends RuntimeException {
 	}
 
 	/**
-	 * Name the properties in this error's message as those of a tenant, as in
-	 * {@code cxone.tenants.east.}; done by {@link CxoneClients}' clients, once.
-	 * @param prefix the prefix of the tenant's properties
+	 * Name the properties in this error's message as one tenant has them: its own key,
+	 * like {@code cxone.tenants.east.client-secret}, or the top-level one it inherits. Done
+	 * by the clients of {@link CxoneClients}, once: the first tenant's names stay.
+	 * @param naming the tenant's name of each {@code cxone.*} property
 	 * @return this error
 	 */
-	public CxoneException forTenant(String prefix) {
-		if (this.propertyPrefix == null) {
-			this.propertyPrefix = prefix;
+	public CxoneException forTenant(UnaryOperator<String> naming) {
+		if (this.naming == null) {
+			this.naming = naming;
 		}
 		return this;
 	}
@@ -49,14 +39,8 @@ public abstract class CxoneException extends RuntimeException {
 	@Override
 	public String getMessage() {
 		String message = super.getMessage();
-		String prefix = this.propertyPrefix;
-		return (prefix != null && message != null) ? named(message, prefix) : message;
-	}
-
-	private static String named(String message, String prefix) {
-		String renamed = PROPERTY.matcher(message).replaceAll((match) -> Matcher.quoteReplacement(prefix + match.group(1)));
-		String variables = prefix.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT);
-		return VARIABLE.matcher(renamed).replaceAll((match) -> Matcher.quoteReplacement(variables + match.group(1)));
+		UnaryOperator<String> naming = this.naming;
+		return (naming != null && message != null) ? PropertyNames.rename(message, naming) : message;
 	}
 
 }

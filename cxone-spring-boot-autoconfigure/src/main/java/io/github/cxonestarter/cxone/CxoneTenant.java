@@ -3,6 +3,7 @@ package io.github.cxonestarter.cxone;
 import java.time.Duration;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import io.github.cxonestarter.cxone.token.CxoneTokenManager;
 import reactor.core.publisher.Mono;
@@ -36,8 +37,8 @@ public final class CxoneTenant {
 	 * @param name the tenant's name
 	 * @param registrationId the ID of its client registration, the key of its token in the
 	 * token store
-	 * @param propertyPrefix the prefix of its properties, as its errors name them, like
-	 * {@code cxone.tenants.east.}
+	 * @param naming its name of each {@code cxone.*} property, as its errors name them,
+	 * like {@code cxone.tenants.east.client-secret}
 	 * @param tokens its token manager
 	 * @param webClient its reactive client
 	 * @param restClient its blocking client
@@ -45,14 +46,14 @@ public final class CxoneTenant {
 	 * @param removal what removing it does: drop its token, registration and connections,
 	 * and fail its later calls with the given error
 	 */
-	public CxoneTenant(String name, String registrationId, String propertyPrefix, CxoneTokenManager tokens,
+	public CxoneTenant(String name, String registrationId, UnaryOperator<String> naming, CxoneTokenManager tokens,
 			CxoneWebClient webClient,
 			CxoneRestClient restClient, HealthCheck healthCheck, Function<Supplier<? extends RuntimeException>, Mono<Void>> removal) {
 		this.name = name;
 		this.registrationId = registrationId;
 		this.tokens = tokens;
 		this.tokenProvider = () -> tokens.getAccessToken()
-			.onErrorMap(CxoneException.class, (ex) -> ex.forTenant(propertyPrefix));
+			.onErrorMap(CxoneException.class, (ex) -> ex.forTenant(naming));
 		this.webClient = webClient;
 		this.restClient = restClient;
 		this.healthCheck = healthCheck;

@@ -1,5 +1,7 @@
 package io.github.cxonestarter.cxone.autoconfigure;
 
+import java.util.function.UnaryOperator;
+
 import io.github.cxonestarter.cxone.accesskey.ApiEndpointFilter;
 import io.github.cxonestarter.cxone.accesskey.CxoneDiscovery;
 import io.github.cxonestarter.cxone.accesskey.StartupDiscovery;
@@ -67,7 +69,7 @@ class AccessKeyConfiguration {
 	ApiEndpointFilter cxoneApiEndpointFilter(CxoneEndpoints endpoints, CxoneDiscovery discovery,
 			TenantResolver tenants, ObjectProvider<CxoneTokenManager> tokens) {
 		return CxoneTenantAssembler.apiEndpointFilter(endpoints, discovery, tenants, tokens::getObject,
-				CxoneTenantAssembler.PREFIX);
+				UnaryOperator.identity());
 	}
 
 	@Bean

@@ -5,11 +5,11 @@ import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 import io.github.cxonestarter.cxone.CxoneUrls;
+import io.github.cxonestarter.cxone.PropertyNames;
 import io.github.cxonestarter.cxone.accesskey.AccessKeyLoginClient;
 
 import org.springframework.util.StringUtils;
@@ -75,7 +75,7 @@ public class CxonePropertiesValidator {
 	 * @return the environment variable name
 	 */
 	public static String environmentVariable(String property) {
-		return property.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT);
+		return PropertyNames.environmentVariable(property);
 	}
 
 	private CxoneEndpoints check(CxoneProperties properties) {

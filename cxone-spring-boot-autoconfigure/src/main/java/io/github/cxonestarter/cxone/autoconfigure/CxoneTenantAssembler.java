@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import io.github.cxonestarter.cxone.CxoneClients;
 import io.github.cxonestarter.cxone.CxoneDiscoveryException;
@@ -215,7 +216,7 @@ public final class CxoneTenantAssembler {
 
 	private CxoneTenant assemble(String name, CxoneTenantProperties.Resolved resolved) {
 		CxoneProperties properties = resolved.properties();
-		String prefix = resolved.prefix();
+		UnaryOperator<String> naming = resolved.naming();
 		CxoneEndpoints endpoints = CxonePropertiesValidator.validate(properties, resolved.naming());
 		if (!(this.registrations instanceof CxoneClientRegistrations tenantRegistrations)) {
 			throw new IllegalStateException("The cxoneClientRegistrationRepository bean is "
@@ -228,7 +229,7 @@ public final class CxoneTenantAssembler {
 		tenantRegistrations.add(registration(registrationId, properties, endpoints));
 		Parts parts = new Parts(registrationId, tenantRegistrations, this.shared.retryRegistry(), this.clientService);
 		try {
-			CxoneTenant tenant = assemble(name, properties, prefix, endpoints, settings, parts);
+			CxoneTenant tenant = assemble(name, properties, naming, endpoints, settings, parts);
 			logger.info("CXone tenant '" + name + "': " + endpoints.describe());
 			return tenant;
 		}
@@ -239,7 +240,8 @@ public final class CxoneTenantAssembler {
 		}
 	}
 
-	private CxoneTenant assemble(String name, CxoneProperties properties, String prefix, CxoneEndpoints endpoints,
+	private CxoneTenant assemble(String name, CxoneProperties properties, UnaryOperator<String> naming,
+			CxoneEndpoints endpoints,
 			CxoneHttpSettings settings, Parts parts) {
 		ConnectionFailures failures = connectionFailures(properties, settings);
 		parts.pool = connectionProvider(parts.registrationId, properties);
@@ -247,7 +249,7 @@ public final class CxoneTenantAssembler {
 		ReactorClientHttpConnector connector = new ReactorClientHttpConnector(httpClient);
 		parts.requestFactory = new CxoneRequestFactory(httpClient);
 		Retry tokenRetry = tokenRetry(CxoneAutoConfiguration.TOKEN_RETRY_NAME + "-" + name, properties);
-		WebClient tokenWebClient = tokenWebClient(connector, failures, tokenUrlProperty(prefix));
+		WebClient tokenWebClient = tokenWebClient(connector, failures, tokenUrlProperty(naming));
 		parts.apiRetry = properties.getRetry().isEnabled()
 				? retry(parts.registrationId, properties, this.shared.retryRegistry()) : null;
 		parts.instrumentation = (this.shared.instrumentation() != null)
@@ -266,14 +268,14 @@ public final class CxoneTenantAssembler {
 			TenantResolver tenants = new TenantResolver();
 			clientManager = accessKeyManager(properties, endpoints, discovery, tenants, this.registrations, parts.store,
 					tokenWebClient, tokenRetry);
-			apiEndpoint = apiEndpointFilter(endpoints, discovery, tenants, () -> manager[0], prefix);
+			apiEndpoint = apiEndpointFilter(endpoints, discovery, tenants, () -> manager[0], naming);
 		}
 		manager[0] = tokenManager(properties, clientManager, parts.store, parts.registrationId,
 				TokenEventListener.composite(listeners));
 		CxoneInstrumentation instrumentation = parts.instrumentation;
 		CxoneClientBuilders builders = clientBuilders(properties, endpoints, new BlockingTokens(manager[0],
 				properties.getToken().getTimeout()), new CxoneClientBuilders.Connections(connector, parts.requestFactory,
-						failures, properties.getHttp().getMaxReplayBodySize(), prefix),
+						failures, properties.getHttp().getMaxReplayBodySize(), naming),
 				parts.apiRetry, apiEndpoint, with(this.shared.webClientCustomizers(), (builder) -> builder.filter(instrumentation)),
 				with(this.shared.restClientCustomizers(), (builder) -> builder.requestInterceptor(instrumentation)));
 		CxoneWebClient webClient = new CxoneWebClient(builders.configure(this.shared.webClientBuilder().get()).build());
@@ -290,7 +292,7 @@ public final class CxoneTenantAssembler {
 				})
 				.then(Mono.fromRunnable(parts::release));
 		};
-		return new CxoneTenant(name, parts.registrationId, prefix, manager[0], webClient, restClient,
+		return new CxoneTenant(name, parts.registrationId, naming, manager[0], webClient, restClient,
 				healthCheck(properties), removal);
 	}
 
@@ -350,21 +352,22 @@ public final class CxoneTenantAssembler {
 
 	/**
 	 * Return a property as errors name it, with the environment variable that sets it.
-	 * @param prefix the tenant's prefix, {@link #PREFIX} for the top-level keys
-	 * @param key the key, like {@code base-url}
+	 * @param naming the tenant's name of each {@code cxone.*} property
+	 * @param property the property, like {@code cxone.base-url}
 	 * @return the description, like {@code cxone.base-url (CXONE_BASE_URL)}
 	 */
-	public static String described(String prefix, String key) {
-		return prefix + key + " (" + CxonePropertiesValidator.environmentVariable(prefix + key) + ")";
+	public static String described(UnaryOperator<String> naming, String property) {
+		String named = naming.apply(property);
+		return named + " (" + CxonePropertiesValidator.environmentVariable(named) + ")";
 	}
 
 	/**
 	 * Return the properties that set the token endpoint, as errors name them.
-	 * @param prefix the tenant's prefix
+	 * @param naming the tenant's name of each {@code cxone.*} property
 	 * @return the description
 	 */
-	public static String tokenUrlProperty(String prefix) {
-		return described(prefix, "token-uri") + " or " + described(prefix, "issuer");
+	public static String tokenUrlProperty(UnaryOperator<String> naming) {
+		return described(naming, "cxone.token-uri") + " or " + described(naming, "cxone.issuer");
 	}
 
 	/**
@@ -551,11 +554,11 @@ public final class CxoneTenantAssembler {
 	 * @param discovery its discovery
 	 * @param tenants reads the tenant ID of its tokens
 	 * @param tokens its token manager, once there is one
-	 * @param prefix the tenant's prefix, for messages
+	 * @param naming the tenant's name of each {@code cxone.*} property, for messages
 	 * @return the filter
 	 */
 	public static ApiEndpointFilter apiEndpointFilter(CxoneEndpoints endpoints, CxoneDiscovery discovery,
-			TenantResolver tenants, Supplier<CxoneTokenManager> tokens, String prefix) {
+			TenantResolver tenants, Supplier<CxoneTokenManager> tokens, UnaryOperator<String> naming) {
 		if (endpoints.baseUrl() != null) {
 			// base-url is set: nothing to discover, nothing to rewrite.
 			return new ApiEndpointFilter(() -> Mono.just(endpoints.baseUrl()));
@@ -565,7 +568,7 @@ public final class CxoneTenantAssembler {
 			if (tenant == null) {
 				return Mono.error(new CxoneDiscoveryException(discovery.getIssuer().toString(),
 						"CXone's token carries no tenantId claim, so the tenant's API host cannot be discovered. "
-								+ "Set " + described(prefix, "base-url") + " to the tenant's API endpoint.",
+								+ "Set " + described(naming, "cxone.base-url") + " to the tenant's API endpoint.",
 						null));
 			}
 			return discovery.apiEndpoint(tenant);

@@ -21,6 +21,7 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyState;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.UnboundElementsSourceFilter;
 import org.springframework.core.env.Environment;
 
 /**
@@ -30,7 +31,9 @@ import org.springframework.core.env.Environment;
  * {@code subdomain}, {@code base-url} and {@code token-uri} takes none of the three from
  * the top level (its secret must not go to another tenant's host), and the same holds for
  * {@code client-id} with {@code client-secret}, and {@code access-key-id} with
- * {@code access-key-secret}. Errors name the key that holds the value: the tenant's when it
+ * {@code access-key-secret}, and the proxy's host, port, credentials and non-proxy hosts.
+ * Keys are compared as the binder reads them ({@code baseUrl} is {@code base-url}), and a
+ * key that no property has is refused. Errors name the key that holds the value: the tenant's when it
  * sets it or must, the top-level one when the value is inherited.
  */
 final class CxoneTenantProperties {
@@ -38,7 +41,9 @@ final class CxoneTenantProperties {
 	private static final String TENANTS = "cxone.tenants";
 
 	private static final List<List<String>> TAKEN_TOGETHER = List.of(List.of("subdomain", "base-url", "token-uri"),
-			List.of("client-id", "client-secret"), List.of("access-key-id", "access-key-secret"));
+			List.of("client-id", "client-secret"), List.of("access-key-id", "access-key-secret"),
+			List.of("http.proxy.host", "http.proxy.port", "http.proxy.username", "http.proxy.password",
+					"http.proxy.non-proxy-hosts"));
 
 	private static final List<String> NOT_FOR_A_TENANT = List.of("enabled", "multi-tenant", "tenants");
 
@@ -71,7 +76,7 @@ final class CxoneTenantProperties {
 	 * @return whether one is
 	 */
 	boolean hasTenantKeys() {
-		return isPresent(TENANTS);
+		return isPresent(this.sources, TENANTS);
 	}
 
 	/**
@@ -91,9 +96,9 @@ final class CxoneTenantProperties {
 	 */
 	Resolved configured(String name) {
 		String prefix = checkedPrefix(name);
-		Predicate<String> sets = (key) -> isPresent(prefix + key);
+		Predicate<String> sets = (key) -> isPresent(this.sources, prefix + key);
 		CxoneProperties properties = inherited(prefix, sets);
-		this.binder.bind(prefix.substring(0, prefix.length() - 1), Bindable.ofInstance(properties));
+		bind(this.binder, name, prefix, properties);
 		return new Resolved(properties, prefix, naming(prefix, sets));
 	}
 
@@ -107,19 +112,30 @@ final class CxoneTenantProperties {
 	 */
 	Resolved defined(String name, CxoneTenantDefinition definition) {
 		String prefix = checkedPrefix(name);
-		Map<String, Object> keys = definition.getProperties();
-		Predicate<String> sets = (key) -> keys.keySet().stream().anyMatch((set) -> set.equals(key) || set.startsWith(key + "."));
-		CxoneProperties properties = inherited(prefix, sets);
 		Map<String, Object> named = new LinkedHashMap<>();
-		keys.forEach((key, value) -> named.put(prefix + key, value));
+		definition.getProperties().forEach((key, value) -> named.put(prefix + key, value));
+		List<ConfigurationPropertySource> source = List.of(new MapConfigurationPropertySource(named));
+		// As the binder reads the keys: baseUrl is base-url.
+		Predicate<String> sets = (key) -> isPresent(source, prefix + key);
+		CxoneProperties properties = inherited(prefix, sets);
+		bind(new Binder(source), name, prefix, properties);
+		return new Resolved(properties, prefix, naming(prefix, sets));
+	}
+
+	/**
+	 * Bind a tenant's own keys over what it inherits; a key that no property has is an
+	 * error, not a value quietly taken from the top level.
+	 */
+	private static void bind(Binder binder, String name, String prefix, CxoneProperties properties) {
 		try {
-			new Binder(new MapConfigurationPropertySource(named)).bind(prefix.substring(0, prefix.length() - 1),
-					Bindable.ofInstance(properties), new NoUnboundElementsBindHandler(BindHandler.DEFAULT));
+			binder.bind(prefix.substring(0, prefix.length() - 1), Bindable.ofInstance(properties),
+					// As Boot does for ignoreUnknownFields=false: environment variables and system
+					// properties name no key exactly enough to be called unknown.
+					new NoUnboundElementsBindHandler(BindHandler.DEFAULT, new UnboundElementsSourceFilter()));
 		}
 		catch (BindException ex) {
 			throw new InvalidCxonePropertiesException(List.of(), List.of(bindProblem(name, ex)));
 		}
-		return new Resolved(properties, prefix, naming(prefix, sets));
 	}
 
 	private static String bindProblem(String name, BindException ex) {
@@ -127,9 +143,8 @@ final class CxoneTenantProperties {
 			List<String> unknown = unbound.getUnboundProperties().stream().map((property) -> property.getName().toString())
 				.sorted()
 				.toList();
-			return "The definition of CXone tenant '" + name + "' has keys that no property has: "
-					+ String.join(", ", unknown) + ". Use the keys of cxone.* without the prefix, like subdomain, "
-					+ "client-id or retry.max-attempts.";
+			return "CXone tenant '" + name + "' has keys that no property has: " + String.join(", ", unknown)
+					+ ". A tenant takes the keys of cxone.*, like subdomain, client-id or retry.max-attempts.";
 		}
 		// The binder's message names the key; a value is not repeated, as it may be a secret.
 		return ex.getName() + " of CXone tenant '" + name + "' could not be bound: "
@@ -184,6 +199,11 @@ final class CxoneTenantProperties {
 			case "client-secret" -> properties.setClientSecret(null);
 			case "access-key-id" -> properties.setAccessKeyId(null);
 			case "access-key-secret" -> properties.setAccessKeySecret(null);
+			case "http.proxy.host" -> properties.getHttp().getProxy().setHost(null);
+			case "http.proxy.port" -> properties.getHttp().getProxy().setPort(null);
+			case "http.proxy.username" -> properties.getHttp().getProxy().setUsername(null);
+			case "http.proxy.password" -> properties.getHttp().getProxy().setPassword(null);
+			case "http.proxy.non-proxy-hosts" -> properties.getHttp().getProxy().setNonProxyHosts(new ArrayList<>());
 			default -> throw new IllegalArgumentException(key);
 		}
 	}
@@ -197,13 +217,13 @@ final class CxoneTenantProperties {
 			String key = property.substring(CxoneTenantAssembler.PREFIX.length());
 			boolean own = sets.test(key) || TAKEN_TOGETHER.stream()
 				.anyMatch((together) -> together.contains(key) && together.stream().anyMatch(sets));
-			return (!own && isPresent(property)) ? property : prefix + key;
+			return (!own && isPresent(this.sources, property)) ? property : prefix + key;
 		};
 	}
 
-	private boolean isPresent(String property) {
+	private static boolean isPresent(Iterable<ConfigurationPropertySource> sources, String property) {
 		ConfigurationPropertyName name = ConfigurationPropertyName.of(property);
-		for (ConfigurationPropertySource source : this.sources) {
+		for (ConfigurationPropertySource source : sources) {
 			if (source.getConfigurationProperty(name) != null
 					|| source.containsDescendantOf(name) == ConfigurationPropertyState.PRESENT) {
 				return true;

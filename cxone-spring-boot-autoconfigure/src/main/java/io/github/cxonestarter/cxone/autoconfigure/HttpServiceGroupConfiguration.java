@@ -12,23 +12,45 @@ import org.springframework.web.reactive.function.client.support.WebClientHttpSer
 
 /**
  * The {@code cxone} HTTP service group: its clients, REST_CLIENT or WEB_CLIENT, configured
- * as {@code CxoneRestClient} and {@code CxoneWebClient} are. Other groups are not touched.
+ * as {@code CxoneRestClient} and {@code CxoneWebClient} are; with several tenants, a
+ * {@code cxone} group fails at start-up saying why. Other groups are not touched.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnClass({ RestClientHttpServiceGroupConfigurer.class, WebClientHttpServiceGroupConfigurer.class })
-@ConditionalOnMultiTenant(false)
 class HttpServiceGroupConfiguration {
 
-	@Bean
-	RestClientHttpServiceGroupConfigurer cxoneRestClientHttpServiceGroupConfigurer(
-			@Qualifier("cxoneClientBuilders") CxoneClientBuilders builders) {
-		return CxoneHttpServiceGroup.restClients(builders);
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMultiTenant(false)
+	static class SingleTenantGroupConfiguration {
+
+		@Bean
+		RestClientHttpServiceGroupConfigurer cxoneRestClientHttpServiceGroupConfigurer(
+				@Qualifier("cxoneClientBuilders") CxoneClientBuilders builders) {
+			return CxoneHttpServiceGroup.restClients(builders);
+		}
+
+		@Bean
+		WebClientHttpServiceGroupConfigurer cxoneWebClientHttpServiceGroupConfigurer(
+				@Qualifier("cxoneClientBuilders") CxoneClientBuilders builders) {
+			return CxoneHttpServiceGroup.webClients(builders);
+		}
+
 	}
 
-	@Bean
-	WebClientHttpServiceGroupConfigurer cxoneWebClientHttpServiceGroupConfigurer(
-			@Qualifier("cxoneClientBuilders") CxoneClientBuilders builders) {
-		return CxoneHttpServiceGroup.webClients(builders);
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMultiTenant
+	static class MultiTenantGroupConfiguration {
+
+		@Bean
+		RestClientHttpServiceGroupConfigurer cxoneRestClientHttpServiceGroupConfigurer() {
+			return CxoneHttpServiceGroup.refusingRestClients();
+		}
+
+		@Bean
+		WebClientHttpServiceGroupConfigurer cxoneWebClientHttpServiceGroupConfigurer() {
+			return CxoneHttpServiceGroup.refusingWebClients();
+		}
+
 	}
 
 }

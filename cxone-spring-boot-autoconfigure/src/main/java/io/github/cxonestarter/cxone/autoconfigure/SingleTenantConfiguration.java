@@ -1,6 +1,7 @@
 package io.github.cxonestarter.cxone.autoconfigure;
 
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 import io.github.cxonestarter.cxone.CxoneClients;
 import io.github.cxonestarter.cxone.CxoneRestClient;
@@ -110,7 +111,7 @@ class SingleTenantConfiguration {
 	WebClient cxoneTokenWebClient(@Qualifier("cxoneClientHttpConnector") ClientHttpConnector connector,
 			@Qualifier("cxoneConnectionFailures") ConnectionFailures failures) {
 		return CxoneTenantAssembler.tokenWebClient(connector, failures,
-				CxoneTenantAssembler.tokenUrlProperty(CxoneTenantAssembler.PREFIX));
+				CxoneTenantAssembler.tokenUrlProperty(UnaryOperator.identity()));
 	}
 
 	@Bean(defaultCandidate = false)
@@ -166,7 +167,7 @@ class SingleTenantConfiguration {
 			@Qualifier("cxoneInstrumentation") CxoneInstrumentation instrumentation) {
 		return CxoneTenantAssembler.clientBuilders(properties, endpoints, tokens,
 				new CxoneClientBuilders.Connections(connector, requestFactory, failures,
-						properties.getHttp().getMaxReplayBodySize(), CxoneTenantAssembler.PREFIX),
+						properties.getHttp().getMaxReplayBodySize(), null),
 				retry.getIfAvailable(), apiEndpoint.getIfAvailable(),
 				CxoneTenantAssembler.with(webClientCustomizers.orderedStream().toList(),
 						(builder) -> builder.filter(instrumentation)),
@@ -191,7 +192,7 @@ class SingleTenantConfiguration {
 			ObjectProvider<CxoneRestClient> restClient) {
 		// The one tenant is the beans above; tenants registered at run time join it.
 		CxoneTenant tenant = new CxoneTenant(CxoneClients.DEFAULT_TENANT, CxoneAutoConfiguration.REGISTRATION_ID,
-				CxoneTenantAssembler.PREFIX, tokenManager, webClient, restClient.getIfAvailable(),
+				UnaryOperator.identity(), tokenManager, webClient, restClient.getIfAvailable(),
 				CxoneTenantAssembler.healthCheck(properties), (reason) -> Mono.empty());
 		return new CxoneClients(assembler::assemble, List.of(tenant), false);
 	}

@@ -2,13 +2,14 @@ package io.github.cxonestarter.cxone.web;
 
 import java.net.URI;
 import java.util.List;
-import java.util.Locale;
+import java.util.function.UnaryOperator;
 
 import io.github.cxonestarter.cxone.CxoneException;
 import io.github.cxonestarter.cxone.CxoneRestClient;
 import io.github.cxonestarter.cxone.CxoneRestClientCustomizer;
 import io.github.cxonestarter.cxone.CxoneWebClient;
 import io.github.cxonestarter.cxone.CxoneWebClientCustomizer;
+import io.github.cxonestarter.cxone.PropertyNames;
 import io.github.cxonestarter.cxone.accesskey.ApiEndpointFilter;
 import io.github.cxonestarter.cxone.http.ConnectionFailures;
 import io.github.cxonestarter.cxone.token.BlockingTokens;
@@ -37,7 +38,7 @@ import org.springframework.web.reactive.function.client.WebClient;
  */
 public final class CxoneClientBuilders {
 
-	private static final String TOP_LEVEL = "cxone.";
+	private static final String BASE_URL = "cxone.base-url";
 
 	private final CxoneTokenManager tokens;
 
@@ -97,9 +98,9 @@ public final class CxoneClientBuilders {
 	public WebClient.Builder configure(WebClient.Builder builder) {
 		if (this.connections.isTenant()) {
 			// Outermost, so that every error of the starter's names the tenant's properties.
-			String prefix = this.connections.propertyPrefix();
+			UnaryOperator<String> naming = this.connections.naming();
 			builder.filter((request, next) -> next.exchange(request)
-				.onErrorMap(CxoneException.class, (ex) -> ex.forTenant(prefix)));
+				.onErrorMap(CxoneException.class, (ex) -> ex.forTenant(naming)));
 		}
 		// Request details are not logged, whatever spring.http.codecs.log-request-details says:
 		// they would show the bearer token.
@@ -131,13 +132,13 @@ public final class CxoneClientBuilders {
 	 */
 	public RestClient.Builder configure(RestClient.Builder builder) {
 		if (this.connections.isTenant()) {
-			String prefix = this.connections.propertyPrefix();
+			UnaryOperator<String> naming = this.connections.naming();
 			builder.requestInterceptor((request, body, execution) -> {
 				try {
 					return execution.execute(request, body);
 				}
 				catch (CxoneException ex) {
-					throw ex.forTenant(prefix);
+					throw ex.forTenant(naming);
 				}
 			});
 		}
@@ -169,19 +170,19 @@ public final class CxoneClientBuilders {
 	 * @param requestFactory the RestClient request factory
 	 * @param failures how failures to get an answer are typed and worded
 	 * @param maxReplayBodySize the largest body that is sent again
-	 * @param propertyPrefix the prefix of the tenant's properties, as errors name them:
-	 * {@code cxone.}, or {@code cxone.tenants.east.} for a tenant of {@code CxoneClients}
+	 * @param naming a tenant's name of each {@code cxone.*} property, as its errors name
+	 * them, like {@code cxone.tenants.east.base-url}; {@code null} for the top-level names
 	 */
 	public record Connections(ClientHttpConnector connector, ClientHttpRequestFactory requestFactory,
-			ConnectionFailures failures, DataSize maxReplayBodySize, String propertyPrefix) {
+			ConnectionFailures failures, DataSize maxReplayBodySize, UnaryOperator<String> naming) {
 
 		String urlProperty() {
-			String property = this.propertyPrefix + "base-url";
-			return property + " (" + property.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT) + ")";
+			String property = isTenant() ? this.naming.apply(BASE_URL) : BASE_URL;
+			return property + " (" + PropertyNames.environmentVariable(property) + ")";
 		}
 
 		boolean isTenant() {
-			return !TOP_LEVEL.equals(this.propertyPrefix);
+			return this.naming != null;
 		}
 
 	}

@@ -34,6 +34,36 @@ public final class CxoneHttpServiceGroup {
 	}
 
 	/**
+	 * Return the configurer that refuses the group's REST_CLIENT builders in an application
+	 * with several tenants, which has no one tenant for the group to call.
+	 * @return the configurer
+	 */
+	public static RestClientHttpServiceGroupConfigurer refusingRestClients() {
+		return (groups) -> groups.filterByName(NAME).forEachClient((group, builder) -> {
+			throw noSingleTenant();
+		});
+	}
+
+	/**
+	 * Return the configurer that refuses the group's WEB_CLIENT builders in an application
+	 * with several tenants.
+	 * @return the configurer
+	 */
+	public static WebClientHttpServiceGroupConfigurer refusingWebClients() {
+		return (groups) -> groups.filterByName(NAME).forEachClient((group, builder) -> {
+			throw noSingleTenant();
+		});
+	}
+
+	private static IllegalStateException noSingleTenant() {
+		return new IllegalStateException("The '" + NAME + "' HTTP service group calls the one tenant of the top-level "
+				+ "cxone.* keys, but the application serves several tenants (cxone.tenants.* or cxone.multi-tenant=true "
+				+ "is set), so there is none: its calls would go out without a token. Call CXone through CxoneClients "
+				+ "(clients.webClient(\"east\") or clients.restClient(\"east\")), or put the interfaces in a group of "
+				+ "another name.");
+	}
+
+	/**
 	 * Return the configurer of the group's WEB_CLIENT builders.
 	 * @param builders how CXone clients are configured
 	 * @return the configurer

@@ -1,13 +1,16 @@
 package io.github.cxonestarter.cxone.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.cxonestarter.cxone.CxoneClients;
 import io.github.cxonestarter.cxone.CxoneTenantDefinition;
 import io.github.cxonestarter.cxone.CxoneTestContexts;
+import io.github.cxonestarter.cxone.CxoneTokenException;
 import io.github.cxonestarter.cxone.CxoneWebClient;
 import io.github.cxonestarter.cxone.CxoneWebClientCustomizer;
 import io.github.cxonestarter.cxone.metrics.CxoneMetrics;
@@ -21,7 +24,10 @@ import reactor.core.scheduler.Schedulers;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.http.client.autoconfigure.service.HttpServiceClientPropertiesAutoConfiguration;
+import org.springframework.boot.restclient.autoconfigure.service.HttpServiceClientAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.mock.env.MockEnvironment;
 import org.springframework.security.core.Authentication;
@@ -29,6 +35,8 @@ import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.client.ReactiveOAuth2AuthorizedClientService;
 import org.springframework.security.oauth2.client.registration.ClientRegistration;
 import org.springframework.security.oauth2.client.registration.ReactiveClientRegistrationRepository;
+import org.springframework.web.service.annotation.GetExchange;
+import org.springframework.web.service.registry.ImportHttpServices;
 
 import static io.github.cxonestarter.cxone.CxoneTestContexts.whoami;
 import static io.github.cxonestarter.cxone.autoconfigure.CxoneClientsTests.definitionOf;
@@ -270,12 +278,147 @@ class CxoneTenantsHardeningTests extends TwoCxones {
 			});
 	}
 
+	@Test
+	void whenATenantSetsItsOwnProxyThenItTakesNoneOfTheTopLevelProxysCredentials() {
+		MockEnvironment environment = new MockEnvironment().withProperty("cxone.http.proxy.host", "proxy.corp.example")
+			.withProperty("cxone.http.proxy.port", "3128")
+			.withProperty("cxone.http.proxy.username", "corp-user")
+			.withProperty("cxone.http.proxy.password", "corp-password")
+			.withProperty("cxone.http.proxy.non-proxy-hosts", "*.corp.example")
+			.withProperty("cxone.tenants.east.http.proxy.host", "proxy.partner.example")
+			.withProperty("cxone.tenants.east.http.proxy.port", "8080");
+		CxoneTenantProperties tenants = new CxoneTenantProperties(environment);
+		for (CxoneProperties.Proxy proxy : List.of(tenants.configured("east").properties().getHttp().getProxy(),
+				tenants.defined("west", CxoneTenantDefinition.of(Map.of("http.proxy.host", "proxy.partner.example",
+						"http.proxy.port", 8080)))
+					.properties()
+					.getHttp()
+					.getProxy())) {
+			assertThat(proxy.getHost()).isEqualTo("proxy.partner.example");
+			assertThat(proxy.getUsername()).isNull();
+			assertThat(proxy.getPassword()).isNull();
+			assertThat(proxy.getNonProxyHosts()).isEmpty();
+		}
+		// A tenant that sets no proxy key takes the whole top-level proxy.
+		CxoneProperties.Proxy inherited = tenants.defined("north", CxoneTenantDefinition.of(Map.of("client-id", "x")))
+			.properties()
+			.getHttp()
+			.getProxy();
+		assertThat(inherited.getHost()).isEqualTo("proxy.corp.example");
+		assertThat(inherited.getUsername()).isEqualTo("corp-user");
+	}
+
+	@Test
+	void whenADefinitionSpellsAKeyAsTheBinderAlsoReadsItThenTheKeysTakenTogetherStillAre() {
+		CxoneTestContexts.runner(west).withPropertyValues("cxone.multi-tenant=true").run((context) -> {
+			CxoneClients clients = context.getBean(CxoneClients.class);
+			// baseUrl is base-url to the binder: the top-level token-uri, which is west's, is not taken,
+			// so the tenant's credentials are not sent there; with one URL of its own, its subdomain is missing.
+			assertThatExceptionOfType(InvalidCxonePropertiesException.class)
+				.isThrownBy(() -> clients.register("acme", CxoneTenantDefinition.of(Map.of("baseUrl", east.baseUrl(),
+						"clientId", EmbeddedCxone.CLIENT_ID, "clientSecret", EmbeddedCxone.CLIENT_SECRET))))
+				.satisfies((ex) -> assertThat(ex.getMissing()).containsExactly("cxone.tenants.acme.subdomain"));
+			clients.register("acme", CxoneTenantDefinition.of(Map.of("baseUrl", east.baseUrl(), "tokenUri",
+					east.tokenUri(), "clientId", EmbeddedCxone.CLIENT_ID, "clientSecret", EmbeddedCxone.CLIENT_SECRET)));
+			assertThat(whoami(clients.webClient("acme")).block(TIMEOUT)).contains("Embedded CXone API Key");
+			assertThat(east.tokenRequestCount()).isEqualTo(1);
+			assertThat(west.requests()).isEmpty();
+			assertThatExceptionOfType(InvalidCxonePropertiesException.class)
+				.isThrownBy(() -> clients.register("beta", CxoneTenantDefinition.of(Map.of("clientId", "beta-id"))))
+				.satisfies((ex) -> assertThat(ex.getMissing()).contains("cxone.tenants.beta.client-secret"));
+		});
+	}
+
+	@Test
+	void whenAConfiguredTenantHasAMisspeltKeyThenStartUpFailsNamingIt() {
+		CxoneTestContexts.runner()
+			.withPropertyValues("cxone.subdomain=acmemain", "cxone.tenants.east.subdomian=acmeeast",
+					"cxone.tenants.east.client-id=east-id", "cxone.tenants.east.client-secret=east-secret")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(findCause(context.getStartupFailure()).getProblems()).singleElement()
+					.satisfies((problem) -> assertThat(problem).contains("cxone.tenants.east.subdomian")
+						.doesNotContain("east-secret"));
+			});
+	}
+
+	@Test
+	void whenTheTokenStoreHangsThenARemovalHoldsUpNeitherOtherRegistrationsNorTheOtherRemovals() {
+		SlowStore store = new SlowStore(Duration.ofSeconds(2));
+		multi().withBean("cxoneAuthorizedClientService", ReactiveOAuth2AuthorizedClientService.class, () -> store)
+			.run((context) -> {
+				CxoneClients clients = context.getBean(CxoneClients.class);
+				clients.register("acme", definitionOf(east));
+				AtomicBoolean removed = new AtomicBoolean();
+				Thread remover = new Thread(() -> {
+					clients.remove("acme");
+					removed.set(true);
+				});
+				remover.start();
+				while (clients.tenants().contains("acme")) {
+					Thread.sleep(5);
+				}
+				clients.register("other", definitionOf(east));
+				// Registered while the removal still waits for the store.
+				assertThat(removed).isFalse();
+				remover.join();
+				clients.register("third", definitionOf(west));
+				clients.removeAll();
+				// Both removals of removeAll ran at once, not one store timeout after the other.
+				assertThat(store.mostRemovalsAtOnce()).isEqualTo(2);
+				assertThat(clients.tenants()).isEmpty();
+			});
+	}
+
+	@Test
+	void whenATenantInheritsAWrongSecretThenItsErrorNamesTheTopLevelKeyItInherits() {
+		multi().withPropertyValues("cxone.client-secret=not-the-secret").run((context) -> {
+			CxoneClients clients = context.getBean(CxoneClients.class);
+			clients.register("acme", CxoneTenantDefinition.of(Map.of("base-url", east.baseUrl(), "token-uri", east.tokenUri())));
+			clients.register("cxone", definitionOf(east).with("client-secret", "not-the-secret"));
+			assertThatExceptionOfType(CxoneTokenException.class).isThrownBy(() -> whoami(clients.webClient("acme")).block(TIMEOUT))
+				.withMessageContaining("cxone.client-secret (CXONE_CLIENT_SECRET)")
+				.withMessageNotContaining("cxone.tenants.acme.client-secret");
+			// A tenant named cxone: its names are prefixed once.
+			assertThatExceptionOfType(CxoneTokenException.class)
+				.isThrownBy(() -> whoami(clients.webClient("cxone")).block(TIMEOUT))
+				.withMessageContaining("cxone.tenants.cxone.client-secret (CXONE_TENANTS_CXONE_CLIENT_SECRET)")
+				.withMessageNotContaining("tenants.cxone.tenants");
+		});
+	}
+
+	@Test
+	void whenTheCxoneHttpServiceGroupIsUsedWithSeveralTenantsThenStartUpFailsSayingWhy() {
+		multi().withConfiguration(AutoConfigurations.of(HttpServiceClientPropertiesAutoConfiguration.class,
+				HttpServiceClientAutoConfiguration.class))
+			.withUserConfiguration(GroupConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(CxoneTestContexts.messages(context.getStartupFailure()))
+					.contains("The 'cxone' HTTP service group calls the one tenant")
+					.contains("CxoneClients");
+			});
+	}
+
 	private static void awaitTokenRequest(EmbeddedCxone cxone) throws InterruptedException {
 		long deadline = System.nanoTime() + TIMEOUT.toNanos();
 		while (cxone.tokenRequestCount() == 0) {
 			assertThat(System.nanoTime()).isLessThan(deadline);
 			Thread.sleep(10);
 		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ImportHttpServices(group = "cxone", types = WhoAmI.class)
+	static class GroupConfiguration {
+
+	}
+
+	interface WhoAmI {
+
+		@GetExchange(EmbeddedCxone.WHOAMI_PATH)
+		String whoami();
+
 	}
 
 	static class NeedsMetrics {
@@ -301,8 +444,16 @@ class CxoneTenantsHardeningTests extends TwoCxones {
 
 		private final Duration removal;
 
+		private final AtomicInteger removing = new AtomicInteger();
+
+		private final AtomicInteger mostAtOnce = new AtomicInteger();
+
 		SlowStore(Duration removal) {
 			this.removal = removal;
+		}
+
+		int mostRemovalsAtOnce() {
+			return this.mostAtOnce.get();
 		}
 
 		@Override
@@ -319,7 +470,11 @@ class CxoneTenantsHardeningTests extends TwoCxones {
 
 		@Override
 		public Mono<Void> removeAuthorizedClient(String registrationId, String principal) {
-			return Mono.delay(this.removal).then(Mono.fromRunnable(() -> this.clients.remove(registrationId + "/" + principal)));
+			return Mono.fromRunnable(() -> this.mostAtOnce.accumulateAndGet(this.removing.incrementAndGet(), Math::max))
+				.then(Mono.delay(this.removal))
+				.then(Mono.fromRunnable(() -> this.clients.remove(registrationId + "/" + principal)))
+				.doFinally((signal) -> this.removing.decrementAndGet())
+				.then();
 		}
 
 	}
