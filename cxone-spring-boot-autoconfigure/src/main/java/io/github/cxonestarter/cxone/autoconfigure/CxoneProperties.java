@@ -98,9 +98,10 @@ public class CxoneProperties {
 	private final Discovery discovery = new Discovery();
 
 	/**
-	 * Tenants served through CxoneClients, by name (lowercase letters, digits and
-	 * hyphens). Each takes any of the cxone.* keys above, as in
-	 * cxone.tenants.east.subdomain; a key a tenant leaves out takes the top-level value.
+	 * Tenants served through CxoneClients, by name (lowercase letters and digits). Each
+	 * takes any of the cxone.* keys, as in cxone.tenants.east.subdomain; a key a tenant
+	 * leaves out takes the top-level value (subdomain, base-url and token-uri only
+	 * together, and likewise each credential pair and the proxy's keys).
 	 */
 	private final Map<String, CxoneProperties> tenants = new LinkedHashMap<>();
 
