@@ -59,6 +59,15 @@ public final class PropertyNames {
 	}
 
 	/**
+	 * Return a property as messages name it: with the environment variable that sets it.
+	 * @param property the property, like {@code cxone.base-url}
+	 * @return the description, like {@code cxone.base-url (CXONE_BASE_URL)}
+	 */
+	public static String described(String property) {
+		return property + " (" + environmentVariable(property) + ")";
+	}
+
+	/**
 	 * Rename the properties and variables a message names.
 	 * @param message the message
 	 * @param naming the tenant's name of a {@code cxone.*} property

@@ -3,6 +3,7 @@ package io.github.cxonestarter.cxone.autoconfigure;
 import java.util.List;
 import java.util.Properties;
 
+import io.github.cxonestarter.cxone.PropertyNames;
 import io.github.cxonestarter.cxone.http.CxoneHttpSettings;
 import io.github.cxonestarter.cxone.http.CxoneProxy;
 
@@ -56,7 +57,7 @@ public final class CxoneHttpSettingsFactory {
 
 	private static SslBundle bundle(String name, SslBundles sslBundles) {
 		String property = "cxone.http.ssl.bundle";
-		String prefix = property + " (" + CxonePropertiesValidator.environmentVariable(property) + ") is '" + name + "', ";
+		String prefix = PropertyNames.described(property) + " is '" + name + "', ";
 		if (sslBundles == null) {
 			throw new InvalidCxonePropertiesException(List.of(), List.of(prefix + "but the application has no SSL "
 					+ "bundles; define one under spring.ssl.bundle.pem." + name + ".truststore.certificate (or "

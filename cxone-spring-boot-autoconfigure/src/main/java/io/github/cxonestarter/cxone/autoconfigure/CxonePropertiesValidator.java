@@ -241,7 +241,7 @@ public class CxonePropertiesValidator {
 		if (firstSet != secondSet) {
 			String set = firstSet ? first : second;
 			String unset = firstSet ? second : first;
-			problem(set, "is set but " + unset + " (" + environmentVariable(unset) + ") is not" + why);
+			problem(set, "is set but " + PropertyNames.described(unset) + " is not" + why);
 		}
 	}
 
@@ -278,7 +278,7 @@ public class CxonePropertiesValidator {
 	}
 
 	private void problem(String property, String text) {
-		this.problems.add(property + " (" + environmentVariable(property) + ") " + text + ".");
+		this.problems.add(PropertyNames.described(property) + " " + text + ".");
 	}
 
 	private static String stripTrailingSlash(String url) {

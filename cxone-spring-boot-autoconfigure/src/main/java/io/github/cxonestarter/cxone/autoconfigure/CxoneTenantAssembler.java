@@ -21,6 +21,7 @@ import io.github.cxonestarter.cxone.CxoneTenant;
 import io.github.cxonestarter.cxone.CxoneTenantDefinition;
 import io.github.cxonestarter.cxone.CxoneWebClient;
 import io.github.cxonestarter.cxone.CxoneWebClientCustomizer;
+import io.github.cxonestarter.cxone.PropertyNames;
 import io.github.cxonestarter.cxone.accesskey.AccessKeyAuthorizedClientProvider;
 import io.github.cxonestarter.cxone.accesskey.AccessKeyCredentials;
 import io.github.cxonestarter.cxone.accesskey.AccessKeyGrantRequest;
@@ -93,11 +94,6 @@ import org.springframework.web.reactive.function.client.WebClient;
  * @since 0.1.0
  */
 public final class CxoneTenantAssembler {
-
-	/**
-	 * Prefix of the top-level properties.
-	 */
-	public static final String PREFIX = "cxone.";
 
 	private static final Duration REMOVAL_TIMEOUT = Duration.ofSeconds(30);
 
@@ -357,8 +353,7 @@ public final class CxoneTenantAssembler {
 	 * @return the description, like {@code cxone.base-url (CXONE_BASE_URL)}
 	 */
 	public static String described(UnaryOperator<String> naming, String property) {
-		String named = naming.apply(property);
-		return named + " (" + CxonePropertiesValidator.environmentVariable(named) + ")";
+		return PropertyNames.described(naming.apply(property));
 	}
 
 	/**

@@ -9,6 +9,7 @@ import java.util.function.UnaryOperator;
 
 import io.github.cxonestarter.cxone.CxoneClients;
 import io.github.cxonestarter.cxone.CxoneTenantDefinition;
+import io.github.cxonestarter.cxone.PropertyNames;
 
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.BindHandler;
@@ -37,6 +38,8 @@ import org.springframework.core.env.Environment;
  * sets it or must, the top-level one when the value is inherited.
  */
 final class CxoneTenantProperties {
+
+	private static final String TOP_LEVEL = "cxone.";
 
 	private static final String TENANTS = "cxone.tenants";
 
@@ -99,7 +102,7 @@ final class CxoneTenantProperties {
 		Predicate<String> sets = (key) -> isPresent(this.sources, prefix + key);
 		CxoneProperties properties = inherited(prefix, sets);
 		bind(this.binder, name, prefix, properties);
-		return new Resolved(properties, prefix, naming(prefix, sets));
+		return new Resolved(properties, naming(prefix, sets));
 	}
 
 	/**
@@ -119,7 +122,7 @@ final class CxoneTenantProperties {
 		Predicate<String> sets = (key) -> isPresent(source, prefix + key);
 		CxoneProperties properties = inherited(prefix, sets);
 		bind(new Binder(source), name, prefix, properties);
-		return new Resolved(properties, prefix, naming(prefix, sets));
+		return new Resolved(properties, naming(prefix, sets));
 	}
 
 	/**
@@ -172,8 +175,8 @@ final class CxoneTenantProperties {
 		for (String key : NOT_FOR_A_TENANT) {
 			if (sets.test(key)) {
 				String property = prefix + key;
-				problems.add(property + " (" + CxonePropertiesValidator.environmentVariable(property) + ") is set, but "
-						+ "it means nothing for one tenant; set cxone." + key + " at the top level, or leave it out.");
+				problems.add(PropertyNames.described(property) + " is set, but it means nothing for one tenant; set cxone."
+						+ key + " at the top level, or leave it out.");
 			}
 		}
 		if (!problems.isEmpty()) {
@@ -214,7 +217,7 @@ final class CxoneTenantProperties {
 	 */
 	private UnaryOperator<String> naming(String prefix, Predicate<String> sets) {
 		return (property) -> {
-			String key = property.substring(CxoneTenantAssembler.PREFIX.length());
+			String key = property.substring(TOP_LEVEL.length());
 			boolean own = sets.test(key) || TAKEN_TOGETHER.stream()
 				.anyMatch((together) -> together.contains(key) && together.stream().anyMatch(sets));
 			return (!own && isPresent(this.sources, property)) ? property : prefix + key;
@@ -236,10 +239,9 @@ final class CxoneTenantProperties {
 	 * A tenant's resolved properties.
 	 *
 	 * @param properties the properties, those it inherits included
-	 * @param prefix the prefix of its keys
 	 * @param naming how errors name a {@code cxone.*} property of it
 	 */
-	record Resolved(CxoneProperties properties, String prefix, UnaryOperator<String> naming) {
+	record Resolved(CxoneProperties properties, UnaryOperator<String> naming) {
 
 	}
 

@@ -177,8 +177,7 @@ public final class CxoneClientBuilders {
 			ConnectionFailures failures, DataSize maxReplayBodySize, UnaryOperator<String> naming) {
 
 		String urlProperty() {
-			String property = isTenant() ? this.naming.apply(BASE_URL) : BASE_URL;
-			return property + " (" + PropertyNames.environmentVariable(property) + ")";
+			return PropertyNames.described(isTenant() ? this.naming.apply(BASE_URL) : BASE_URL);
 		}
 
 		boolean isTenant() {
