@@ -94,6 +94,10 @@ public class HotPath {
 
 	private RestClient plainRestClient;
 
+	private WebClient plainWebClientWithFilter;
+
+	private RestClient plainRestClientWithInterceptor;
+
 	private CxoneRestClient cxoneRestClient;
 
 	@Setup
@@ -129,6 +133,13 @@ public class HotPath {
 			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
 			.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token)
 			.build();
+		// What having any filter or interceptor costs, the floor of anything done per request.
+		this.plainWebClientWithFilter = this.plainWebClient.mutate()
+			.filter((request, next) -> next.exchange(request))
+			.build();
+		this.plainRestClientWithInterceptor = this.plainRestClient.mutate()
+			.requestInterceptor((request, body, execution) -> execution.execute(request, body))
+			.build();
 	}
 
 	@TearDown
@@ -143,6 +154,11 @@ public class HotPath {
 	}
 
 	@Benchmark
+	public String plainWebClientWithFilter() {
+		return this.plainWebClientWithFilter.get().uri(PATH).retrieve().bodyToMono(String.class).block();
+	}
+
+	@Benchmark
 	public String cxoneWebClient() {
 		return this.cxoneWebClient.get().uri(PATH).retrieve().bodyToMono(String.class).block();
 	}
@@ -150,6 +166,11 @@ public class HotPath {
 	@Benchmark
 	public String plainRestClient() {
 		return this.plainRestClient.get().uri(PATH).retrieve().body(String.class);
+	}
+
+	@Benchmark
+	public String plainRestClientWithInterceptor() {
+		return this.plainRestClientWithInterceptor.get().uri(PATH).retrieve().body(String.class);
 	}
 
 	@Benchmark

@@ -11,7 +11,10 @@ import java.util.Map;
 
 import io.github.cxonestarter.cxone.test.EmbeddedCxone;
 import io.github.cxonestarter.cxone.token.CxoneTokenManager;
-import io.github.cxonestarter.cxone.web.CxoneAuthorizationFilter;
+import io.github.cxonestarter.cxone.http.ConnectionFailures;
+import io.github.cxonestarter.cxone.metrics.CxoneInstrumentation;
+import io.github.cxonestarter.cxone.web.CxoneExchangeFilter;
+import io.github.cxonestarter.cxone.web.RetryPolicy;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -102,7 +105,10 @@ public final class VariantsProbe {
 			.clientConnector(context.getBean("cxoneClientHttpConnector", ClientHttpConnector.class))
 			.baseUrl(cxone.baseUrl())
 			.defaultHeader("Accept", "application/json")
-			.filter(new CxoneAuthorizationFilter(tokens, URI.create(cxone.baseUrl())))
+			.filter(new CxoneExchangeFilter(tokens, URI.create(cxone.baseUrl()), null, null,
+					new RetryPolicy(false, Duration.ofMinutes(1)),
+					context.getBean("cxoneConnectionFailures", ConnectionFailures.class), "cxone.base-url", 1024,
+					CxoneInstrumentation.NONE, null))
 			.build();
 		return new Clients.WebClientBench("assembled", client, context::close);
 	}

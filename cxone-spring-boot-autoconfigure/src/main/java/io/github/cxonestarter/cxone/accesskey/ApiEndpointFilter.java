@@ -34,6 +34,14 @@ public class ApiEndpointFilter implements ExchangeFilterFunction {
 	}
 
 	/**
+	 * Return the API endpoint once it is known, without discovering it.
+	 * @return the API endpoint, or {@code null} until it is discovered
+	 */
+	public URI known() {
+		return this.known;
+	}
+
+	/**
 	 * Return the API endpoint requests are sent to, discovering it when needed.
 	 * @return the API endpoint
 	 */

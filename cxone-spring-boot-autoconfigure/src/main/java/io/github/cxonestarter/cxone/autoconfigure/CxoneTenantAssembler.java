@@ -272,8 +272,8 @@ public final class CxoneTenantAssembler {
 		CxoneClientBuilders builders = clientBuilders(properties, endpoints, new BlockingTokens(manager[0],
 				properties.getToken().getTimeout()), new CxoneClientBuilders.Connections(connector, parts.requestFactory,
 						failures, properties.getHttp().getMaxReplayBodySize(), naming),
-				parts.apiRetry, apiEndpoint, with(this.shared.webClientCustomizers(), (builder) -> builder.filter(instrumentation)),
-				with(this.shared.restClientCustomizers(), (builder) -> builder.requestInterceptor(instrumentation)));
+				parts.apiRetry, apiEndpoint, instrumentation, this.shared.webClientCustomizers(),
+				this.shared.restClientCustomizers());
 		CxoneWebClient webClient = new CxoneWebClient(builders.configure(this.shared.webClientBuilder().get()).build());
 		CxoneRestClient restClient = new CxoneRestClient(builders.configure(this.shared.restClientBuilder().get()).build());
 		Function<Supplier<? extends RuntimeException>, Mono<Void>> removal = (reason) -> {
@@ -616,16 +616,18 @@ public final class CxoneTenantAssembler {
 	 * @param connections its connections
 	 * @param retry the retry of its API calls, or {@code null}
 	 * @param apiEndpoint its API host filter, in access-key mode, or {@code null}
+	 * @param instrumentation what its clients report, for its meters
 	 * @param webClientCustomizers the customizers of its WebClient
 	 * @param restClientCustomizers the customizers of its RestClient
 	 * @return the builders' configuration
 	 */
 	public static CxoneClientBuilders clientBuilders(CxoneProperties properties, CxoneEndpoints endpoints,
 			BlockingTokens tokens, CxoneClientBuilders.Connections connections, Retry retry, ApiEndpointFilter apiEndpoint,
-			List<CxoneWebClientCustomizer> webClientCustomizers, List<CxoneRestClientCustomizer> restClientCustomizers) {
+			CxoneInstrumentation instrumentation, List<CxoneWebClientCustomizer> webClientCustomizers,
+			List<CxoneRestClientCustomizer> restClientCustomizers) {
 		return new CxoneClientBuilders(tokens, endpoints.baseUrl(), apiEndpoint, retry,
 				new RetryPolicy(properties.getRetry().isRetryNonIdempotent(), properties.getRetry().getMaxRetryAfter()),
-				connections, webClientCustomizers, restClientCustomizers);
+				connections, instrumentation, webClientCustomizers, restClientCustomizers);
 	}
 
 	/**

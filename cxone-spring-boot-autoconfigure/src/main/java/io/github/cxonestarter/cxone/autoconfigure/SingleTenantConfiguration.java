@@ -168,11 +168,8 @@ class SingleTenantConfiguration {
 		return CxoneTenantAssembler.clientBuilders(properties, endpoints, tokens,
 				new CxoneClientBuilders.Connections(connector, requestFactory, failures,
 						properties.getHttp().getMaxReplayBodySize(), null),
-				retry.getIfAvailable(), apiEndpoint.getIfAvailable(),
-				CxoneTenantAssembler.with(webClientCustomizers.orderedStream().toList(),
-						(builder) -> builder.filter(instrumentation)),
-				CxoneTenantAssembler.with(restClientCustomizers.orderedStream().toList(),
-						(builder) -> builder.requestInterceptor(instrumentation)));
+				retry.getIfAvailable(), apiEndpoint.getIfAvailable(), instrumentation,
+				webClientCustomizers.orderedStream().toList(), restClientCustomizers.orderedStream().toList());
 	}
 
 	@Bean

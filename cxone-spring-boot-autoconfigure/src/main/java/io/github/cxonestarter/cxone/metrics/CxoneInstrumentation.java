@@ -1,44 +1,28 @@
 package io.github.cxonestarter.cxone.metrics;
 
-import java.io.IOException;
-
 import io.github.cxonestarter.cxone.token.TokenEventListener;
 import io.github.resilience4j.retry.Retry;
-import reactor.core.publisher.Mono;
-
-import org.springframework.http.HttpRequest;
-import org.springframework.http.client.ClientHttpRequestExecution;
-import org.springframework.http.client.ClientHttpRequestInterceptor;
-import org.springframework.http.client.ClientHttpResponse;
-import org.springframework.web.reactive.function.client.ClientRequest;
-import org.springframework.web.reactive.function.client.ClientResponse;
-import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
-import org.springframework.web.reactive.function.client.ExchangeFunction;
 
 /**
- * What one tenant's clients report, for its meters: its token events, the answers to
- * its calls (a filter for WebClient, an interceptor for RestClient) and its retries.
+ * What one tenant's clients report, for its meters: its token events, the status of every
+ * answer to its calls (each attempt's, retries and replays included) and its retries.
  * Without Micrometer, nothing.
  *
  * @since 0.1.0
  */
-public interface CxoneInstrumentation extends TokenEventListener, ExchangeFilterFunction, ClientHttpRequestInterceptor {
+public interface CxoneInstrumentation extends TokenEventListener {
 
 	/** Instrumentation that records nothing. */
 	CxoneInstrumentation NONE = new CxoneInstrumentation() {
 
-		@Override
-		public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
-			return next.exchange(request);
-		}
-
-		@Override
-		public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
-				throws IOException {
-			return execution.execute(request, body);
-		}
-
 	};
+
+	/**
+	 * Record an answer of the API, to any attempt of a call of either client.
+	 * @param status the answer's status
+	 */
+	default void answered(int status) {
+	}
 
 	/**
 	 * Drop what was recorded, when the tenant is removed.

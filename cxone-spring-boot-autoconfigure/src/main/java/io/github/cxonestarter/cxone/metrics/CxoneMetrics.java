@@ -1,6 +1,5 @@
 package io.github.cxonestarter.cxone.metrics;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.function.Function;
 
@@ -12,14 +11,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import reactor.core.publisher.Mono;
-
-import org.springframework.http.HttpRequest;
-import org.springframework.http.client.ClientHttpRequestExecution;
-import org.springframework.http.client.ClientHttpResponse;
-import org.springframework.web.reactive.function.client.ClientRequest;
-import org.springframework.web.reactive.function.client.ClientResponse;
-import org.springframework.web.reactive.function.client.ExchangeFunction;
 
 /**
  * The starter's Micrometer meters:
@@ -168,19 +159,7 @@ public class CxoneMetrics implements CxoneInstrumentation {
 	}
 
 	@Override
-	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
-		return next.exchange(request).doOnNext((response) -> answered(response.statusCode().value()));
-	}
-
-	@Override
-	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
-			throws IOException {
-		ClientHttpResponse response = execution.execute(request, body);
-		answered(response.getStatusCode().value());
-		return response;
-	}
-
-	private void answered(int status) {
+	public void answered(int status) {
 		if (status == 429) {
 			this.rateLimited.increment();
 		}

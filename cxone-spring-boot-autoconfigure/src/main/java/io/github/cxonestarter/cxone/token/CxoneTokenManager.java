@@ -77,6 +77,8 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 
 	private volatile String unconfirmedReplacement;
 
+	private volatile Held held;
+
 	/**
 	 * Create a new instance.
 	 * @param clientManager Spring Security's manager, whose provider treats a token as
@@ -249,15 +251,42 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 		if (client == null || this.retired != null) {
 			return null;
 		}
-		Instant now = this.clock.instant();
 		OAuth2AccessToken token = client.getAccessToken();
-		if (!isValid(token, now)) {
+		Held held = held(token);
+		if (held.expiresAt() == null) {
+			return client;
+		}
+		Instant now = this.clock.instant();
+		if (!now.isBefore(held.expiresAt())) {
 			return null;
 		}
-		if (isDueForRenewal(token, now)) {
+		if (!now.isBefore(held.renewsAt())) {
 			renewInBackground(now, token);
 		}
 		return client;
+	}
+
+	/**
+	 * Return the {@code Authorization} header value for the given token, made once per
+	 * token rather than once per request.
+	 * @param token the token
+	 * @return {@code Bearer} and the token value
+	 */
+	public String authorization(OAuth2AccessToken token) {
+		return held(token).authorization();
+	}
+
+	/**
+	 * Return what is worked out once per token: when it expires, when its renewal is due,
+	 * its header.
+	 */
+	private Held held(OAuth2AccessToken token) {
+		Held held = this.held;
+		if (held == null || held.token() != token) {
+			held = new Held(token, token.getExpiresAt(), renewsAt(token), "Bearer " + token.getTokenValue());
+			this.held = held;
+		}
+		return held;
 	}
 
 	/**
@@ -414,10 +443,14 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 		return token.getExpiresAt() == null || now.isBefore(token.getExpiresAt());
 	}
 
-	private boolean isDueForRenewal(OAuth2AccessToken token, Instant now) {
+	/**
+	 * Return when the token's renewal is due: {@code refreshSkew} before its expiry, or
+	 * half its lifetime before it when that is shorter; {@code null} when it has no expiry.
+	 */
+	private Instant renewsAt(OAuth2AccessToken token) {
 		Instant expiresAt = token.getExpiresAt();
 		if (expiresAt == null) {
-			return false;
+			return null;
 		}
 		Duration window = this.refreshSkew;
 		if (token.getIssuedAt() != null) {
@@ -426,11 +459,23 @@ public class CxoneTokenManager implements CxoneAccessTokenProvider {
 				window = half;
 			}
 		}
-		return !now.isBefore(expiresAt.minus(window));
+		return expiresAt.minus(window);
 	}
 
 	private static boolean sameToken(OAuth2AccessToken a, OAuth2AccessToken b) {
 		return a.getTokenValue().equals(b.getTokenValue());
+	}
+
+	/**
+	 * What is worked out once per token.
+	 */
+	private record Held(OAuth2AccessToken token, Instant expiresAt, Instant renewsAt, String authorization) {
+
+		@Override
+		public String toString() {
+			return "Held[expiresAt=" + this.expiresAt + "]";
+		}
+
 	}
 
 }

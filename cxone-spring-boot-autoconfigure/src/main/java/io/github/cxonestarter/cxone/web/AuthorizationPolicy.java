@@ -13,7 +13,7 @@ import io.github.cxonestarter.cxone.CxoneForeignHostException;
 /**
  * Which host may receive the CXone token, and what CXone's 401 and 403 answers mean,
  * worded once for every client the starter builds. It has no HTTP client types in its
- * signatures: {@link CxoneAuthorizationFilter} (WebClient) and
+ * signatures: {@link CxoneExchangeFilter} (WebClient) and
  * {@link CxoneRestClientInterceptor} (RestClient) are thin adapters over it.
  *
  * @since 0.1.0

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
-import io.github.cxonestarter.cxone.CxoneException;
 import io.github.cxonestarter.cxone.CxoneRestClient;
 import io.github.cxonestarter.cxone.CxoneRestClientCustomizer;
 import io.github.cxonestarter.cxone.CxoneWebClient;
@@ -12,6 +11,7 @@ import io.github.cxonestarter.cxone.CxoneWebClientCustomizer;
 import io.github.cxonestarter.cxone.PropertyNames;
 import io.github.cxonestarter.cxone.accesskey.ApiEndpointFilter;
 import io.github.cxonestarter.cxone.http.ConnectionFailures;
+import io.github.cxonestarter.cxone.metrics.CxoneInstrumentation;
 import io.github.cxonestarter.cxone.token.BlockingTokens;
 import io.github.cxonestarter.cxone.token.CxoneTokenManager;
 import io.github.resilience4j.retry.Retry;
@@ -56,6 +56,8 @@ public final class CxoneClientBuilders {
 
 	private final Connections connections;
 
+	private final CxoneInstrumentation instrumentation;
+
 	private final List<CxoneWebClientCustomizer> webClientCustomizers;
 
 	private final List<CxoneRestClientCustomizer> restClientCustomizers;
@@ -68,12 +70,13 @@ public final class CxoneClientBuilders {
 	 * @param retry the Resilience4j retry, or {@code null} when retries are off
 	 * @param policy what is retried
 	 * @param connections how connections are made, and how their failures are worded
+	 * @param instrumentation what the clients report, for meters
 	 * @param webClientCustomizers the customizers of WebClient builders
 	 * @param restClientCustomizers the customizers of RestClient builders
 	 */
 	public CxoneClientBuilders(BlockingTokens blockingTokens, URI baseUrl, ApiEndpointFilter discovered, Retry retry,
-			RetryPolicy policy, Connections connections, List<CxoneWebClientCustomizer> webClientCustomizers,
-			List<CxoneRestClientCustomizer> restClientCustomizers) {
+			RetryPolicy policy, Connections connections, CxoneInstrumentation instrumentation,
+			List<CxoneWebClientCustomizer> webClientCustomizers, List<CxoneRestClientCustomizer> restClientCustomizers) {
 		this.tokens = blockingTokens.manager();
 		this.blockingTokens = blockingTokens;
 		this.baseUrl = baseUrl;
@@ -82,6 +85,7 @@ public final class CxoneClientBuilders {
 		this.policy = policy;
 		this.failures = connections.failures();
 		this.connections = connections;
+		this.instrumentation = instrumentation;
 		this.webClientCustomizers = webClientCustomizers;
 		this.restClientCustomizers = restClientCustomizers;
 	}
@@ -96,31 +100,17 @@ public final class CxoneClientBuilders {
 	 * @return the builder
 	 */
 	public WebClient.Builder configure(WebClient.Builder builder) {
-		if (this.connections.isTenant()) {
-			// Outermost, so that every error of the starter's names the tenant's properties.
-			UnaryOperator<String> naming = this.connections.naming();
-			builder.filter((request, next) -> next.exchange(request)
-				.onErrorMap(CxoneException.class, (ex) -> ex.forTenant(naming)));
-		}
 		// Request details are not logged, whatever spring.http.codecs.log-request-details says:
 		// they would show the bearer token.
 		builder.codecs(CxoneClientBuilders::withoutRequestDetails)
 			.clientConnector(this.connections.connector())
 			.baseUrl(baseUrlValue())
-			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE);
-		// First, so that every attempt below (retries, the replay after a 401) sends the same bytes.
-		builder.filter(new CxoneRequestBodyFilter(this.connections.maxReplayBodySize()));
-		if (this.discovered != null) {
-			builder.filter(this.discovered);
-		}
-		// Retry wraps authorization, so that every attempt gets a valid token.
-		if (this.retry != null) {
-			builder.filter(new CxoneRetryFilter(this.retry, this.policy));
-		}
-		builder.filter((this.discovered != null) ? new CxoneAuthorizationFilter(this.tokens, this.discovered::apiEndpoint)
-				: new CxoneAuthorizationFilter(this.tokens, this.baseUrl));
-		// Innermost, so that every attempt's failure to get an answer is typed before the retry judges it.
-		builder.filter(new CxoneConnectionFilter(this.failures, this.connections.urlProperty()));
+			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
+			// One filter: the body kept for every attempt, the origin check, the token, the replay
+			// after a 401, the retries, typed errors and the meters; the customizers' filters follow it.
+			.filter(new CxoneExchangeFilter(this.tokens, this.baseUrl, this.discovered, this.retry, this.policy,
+					this.failures, this.connections.urlProperty(), this.connections.maxReplayBodySize().toBytes(),
+					this.instrumentation, this.connections.naming()));
 		this.webClientCustomizers.forEach((customizer) -> customizer.customize(builder));
 		return builder;
 	}
@@ -131,23 +121,12 @@ public final class CxoneClientBuilders {
 	 * @return the builder
 	 */
 	public RestClient.Builder configure(RestClient.Builder builder) {
-		if (this.connections.isTenant()) {
-			UnaryOperator<String> naming = this.connections.naming();
-			builder.requestInterceptor((request, body, execution) -> {
-				try {
-					return execution.execute(request, body);
-				}
-				catch (CxoneException ex) {
-					throw ex.forTenant(naming);
-				}
-			});
-		}
 		builder.requestFactory(this.connections.requestFactory())
 			.baseUrl(baseUrlValue())
 			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
-			.requestInterceptor(new CxoneRestClientInterceptor(this.blockingTokens, this.baseUrl,
-					(this.discovered != null) ? this.discovered::apiEndpoint : null, this.retry, this.policy,
-					this.failures, this.connections.urlProperty(), this.connections.maxReplayBodySize()));
+			.requestInterceptor(new CxoneRestClientInterceptor(this.blockingTokens, this.baseUrl, this.discovered,
+					this.retry, this.policy, this.failures, this.connections.urlProperty(),
+					this.connections.maxReplayBodySize(), this.instrumentation, this.connections.naming()));
 		this.restClientCustomizers.forEach((customizer) -> customizer.customize(builder));
 		return builder;
 	}

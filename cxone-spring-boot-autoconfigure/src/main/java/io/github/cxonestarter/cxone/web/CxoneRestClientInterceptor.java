@@ -7,24 +7,26 @@ import java.net.URI;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 import io.github.cxonestarter.cxone.CxoneAccessDeniedException;
 import io.github.cxonestarter.cxone.CxoneApiException;
 import io.github.cxonestarter.cxone.CxoneAuthenticationException;
 import io.github.cxonestarter.cxone.CxoneBlockingCallException;
 import io.github.cxonestarter.cxone.CxoneConnectionException;
+import io.github.cxonestarter.cxone.CxoneException;
 import io.github.cxonestarter.cxone.CxoneFailures;
 import io.github.cxonestarter.cxone.CxoneForeignHostException;
 import io.github.cxonestarter.cxone.CxoneRestClient;
 import io.github.cxonestarter.cxone.accesskey.ApiEndpointFilter;
 import io.github.cxonestarter.cxone.http.ConnectionFailures;
+import io.github.cxonestarter.cxone.metrics.CxoneInstrumentation;
 import io.github.cxonestarter.cxone.token.BlockingTokens;
 import io.github.cxonestarter.cxone.token.CxoneTokenManager;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
-import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpRequest;
@@ -68,9 +70,11 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 
 	private final URI fixedOrigin;
 
-	private final Supplier<Mono<URI>> discoveredOrigin;
+	private final ApiEndpointFilter discovered;
 
 	private final Retry retry;
+
+	private final Retry.AsyncContext succeededAtOnce;
 
 	private final RetryPolicy policy;
 
@@ -80,29 +84,40 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 
 	private final long maxReplayBodySize;
 
+	private final CxoneInstrumentation instrumentation;
+
+	private final UnaryOperator<String> naming;
+
 	/**
 	 * Create a new instance.
 	 * @param tokens the blocking way to the token
 	 * @param fixedOrigin the CXone API's base URL, or {@code null} when it is discovered
-	 * @param discoveredOrigin the discovered API endpoint, when {@code fixedOrigin} is
+	 * @param discovered the discovered API endpoint, when {@code fixedOrigin} is
 	 * {@code null}
 	 * @param retry the Resilience4j retry, or {@code null} when retries are off
 	 * @param policy what is retried
 	 * @param failures how failures to get an answer are typed and worded
 	 * @param urlProperty the property that sets the API's URL, for messages
 	 * @param maxReplayBodySize the largest body that is sent again
+	 * @param instrumentation what the answers are reported to
+	 * @param naming a tenant's name of each {@code cxone.*} property, for its errors, or
+	 * {@code null} for the top-level names
 	 */
-	public CxoneRestClientInterceptor(BlockingTokens tokens, URI fixedOrigin, Supplier<Mono<URI>> discoveredOrigin,
-			Retry retry, RetryPolicy policy, ConnectionFailures failures, String urlProperty, DataSize maxReplayBodySize) {
+	public CxoneRestClientInterceptor(BlockingTokens tokens, URI fixedOrigin, ApiEndpointFilter discovered, Retry retry,
+			RetryPolicy policy, ConnectionFailures failures, String urlProperty, DataSize maxReplayBodySize,
+			CxoneInstrumentation instrumentation, UnaryOperator<String> naming) {
 		this.tokens = tokens;
 		this.manager = tokens.manager();
 		this.fixedOrigin = fixedOrigin;
-		this.discoveredOrigin = discoveredOrigin;
+		this.discovered = discovered;
 		this.retry = withoutResultPredicate(retry);
+		this.succeededAtOnce = (this.retry != null) ? RetryPolicy.succeededAtOnce(this.retry) : null;
 		this.policy = policy;
 		this.failures = failures;
 		this.urlProperty = urlProperty;
 		this.maxReplayBodySize = maxReplayBodySize.toBytes();
+		this.instrumentation = instrumentation;
+		this.naming = naming;
 	}
 
 	/**
@@ -121,9 +136,21 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 	@Override
 	public ClientHttpResponse intercept(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
 			throws IOException {
+		try {
+			return call(request, body, execution);
+		}
+		catch (CxoneException ex) {
+			throw (this.naming != null) ? ex.forTenant(this.naming) : ex;
+		}
+	}
+
+	private ClientHttpResponse call(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
+			throws IOException {
 		BlockingTokens.checkMayBlock();
-		URI origin = (this.fixedOrigin != null) ? this.fixedOrigin
-				: this.tokens.await(this.discoveredOrigin.get(), "the discovery of the tenant's API host");
+		URI origin = (this.fixedOrigin != null) ? this.fixedOrigin : this.discovered.known();
+		if (origin == null) {
+			origin = this.tokens.await(this.discovered.apiEndpoint(), "the discovery of the tenant's API host");
+		}
 		URI url = ApiEndpointFilter.isPlaceholder(request.getURI()) ? ApiEndpointFilter.resolve(origin, request.getURI())
 				: request.getURI();
 		String method = request.getMethod().name();
@@ -137,8 +164,27 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 		}
 		boolean anyFailure = this.policy.retriesAnyFailure(method,
 				request.getAttributes().get(CxoneRestClient.RETRY_NON_IDEMPOTENT));
+		Exception first;
 		try {
-			return Retry.decorateCallable(this.retry, () -> attempt(call, anyFailure)).call();
+			// Most calls succeed at once and need none of Resilience4j's retry machinery.
+			ClientHttpResponse response = attempt(call, anyFailure);
+			this.succeededAtOnce.onComplete();
+			return response;
+		}
+		catch (Exception ex) {
+			first = ex;
+		}
+		// After a failure Resilience4j takes over, with that failure as its first attempt, so
+		// that it decides, waits and counts exactly as if it had run the first attempt itself.
+		boolean[] replayed = new boolean[1];
+		try {
+			return Retry.decorateCallable(this.retry, () -> {
+				if (!replayed[0]) {
+					replayed[0] = true;
+					throw first;
+				}
+				return attempt(call, anyFailure);
+			}).call();
 		}
 		catch (RetryableFailure failure) {
 			CxoneApiException typed = this.policy.toException(call.description(), failure, call.attempts);
@@ -217,14 +263,15 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 			throw admission.refusal();
 		}
 		try {
-			ClientHttpResponse response = call.execution.execute(new Authorized(call, token), call.body);
+			ClientHttpResponse response = call.send(this.manager.authorization(token));
 			if (admission.isProbe()) {
 				this.failures.probeEnded(admission, true);
 			}
+			this.instrumentation.answered(response.getStatusCode().value());
 			return new TypedBodyResponse(response);
 		}
 		catch (IOException ex) {
-			// Typed first, then the probe ended, as CxoneConnectionFilter does: a proxy's refusal of
+			// Typed first, then the probe ended, as CxoneExchangeFilter does: a proxy's refusal of
 			// the probe must be remembered as the probe's, so that the wait after it doubles.
 			CxoneConnectionException typed = this.failures.classify(transportFailure(ex), call.url, this.urlProperty);
 			if (admission.isProbe()) {
@@ -317,11 +364,56 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 			return AuthorizationPolicy.describe(method(), this.url);
 		}
 
+		/**
+		 * Send one attempt with the given {@code Authorization} value. The token goes on the
+		 * request's own headers for as long as the attempt runs, and they are put back as
+		 * they were before it returns, so that the application's interceptors that ran before
+		 * this one never see it (those after it do, on each attempt); only when those
+		 * headers cannot be changed, or the URL is the discovered host's, is the request
+		 * wrapped, its headers a copy.
+		 */
+		ClientHttpResponse send(String authorization) throws IOException {
+			HttpHeaders headers = this.request.getHeaders();
+			boolean withoutBody = this.body.length == 0 && WITHOUT_BODY.contains(method());
+			if (this.url == this.request.getURI()) {
+				List<String> own = headers.get(HttpHeaders.AUTHORIZATION);
+				List<String> length = headers.get(HttpHeaders.CONTENT_LENGTH);
+				try {
+					headers.set(HttpHeaders.AUTHORIZATION, authorization);
+				}
+				catch (UnsupportedOperationException ex) {
+					return this.execution.execute(new Authorized(this, authorization, withoutBody), this.body);
+				}
+				try {
+					// RestClient's buffering sets Content-Length: 0 on every request; a GET without a body is
+					// sent as WebClient sends it, without one.
+					if (withoutBody) {
+						headers.remove(HttpHeaders.CONTENT_LENGTH);
+					}
+					return this.execution.execute(this.request, this.body);
+				}
+				finally {
+					restore(headers, HttpHeaders.AUTHORIZATION, own);
+					restore(headers, HttpHeaders.CONTENT_LENGTH, length);
+				}
+			}
+			return this.execution.execute(new Authorized(this, authorization, withoutBody), this.body);
+		}
+
+		private static void restore(HttpHeaders headers, String name, List<String> values) {
+			if (values != null) {
+				headers.put(name, values);
+			}
+			else {
+				headers.remove(name);
+			}
+		}
+
 	}
 
 	/**
-	 * One attempt of a call: its URL resolved, its headers a copy with the token set, so
-	 * that no attempt sees another's token.
+	 * One attempt of a call whose URL is resolved, or whose headers cannot be changed: its
+	 * headers a copy with the token set.
 	 */
 	private static final class Authorized extends HttpRequestWrapper {
 
@@ -329,14 +421,12 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 
 		private final HttpHeaders headers;
 
-		Authorized(Call call, OAuth2AccessToken token) {
+		Authorized(Call call, String authorization, boolean withoutBody) {
 			super(call.request);
 			this.url = call.url;
 			this.headers = HttpHeaders.copyOf(call.request.getHeaders());
-			this.headers.setBearerAuth(token.getTokenValue());
-			// RestClient's buffering sets Content-Length: 0 on every request; a GET without a body is
-			// sent as WebClient sends it, without one.
-			if (call.body.length == 0 && WITHOUT_BODY.contains(call.method())) {
+			this.headers.set(HttpHeaders.AUTHORIZATION, authorization);
+			if (withoutBody) {
 				this.headers.remove(HttpHeaders.CONTENT_LENGTH);
 			}
 		}

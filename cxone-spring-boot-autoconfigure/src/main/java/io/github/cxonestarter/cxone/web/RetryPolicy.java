@@ -10,12 +10,13 @@ import io.github.cxonestarter.cxone.CxoneApiException;
 import io.github.cxonestarter.cxone.CxoneConnectionException;
 import io.github.cxonestarter.cxone.CxoneRateLimitException;
 import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 
 /**
  * What the starter retries, how long it waits, and how a call that failed for good is
  * worded, once for every client. It has no HTTP client types in its signatures:
- * {@link CxoneRetryFilter} (WebClient, with Resilience4j's {@code RetryOperator}) and
+ * {@link CxoneExchangeFilter} (WebClient, with Resilience4j's {@code RetryOperator}) and
  * {@link CxoneRestClientInterceptor} (RestClient, with Resilience4j's synchronous
  * decorators) are thin adapters over it and over one Resilience4j {@code Retry}.
  * <ul>
@@ -76,6 +77,19 @@ public final class RetryPolicy {
 				return backoff.apply(attempt);
 			})
 			.build();
+	}
+
+	/**
+	 * Return the Resilience4j context that records the calls that succeeded at their first
+	 * attempt, one for all of them: such a call needs none of Resilience4j's retry machinery,
+	 * and a context that never saw a failure only counts each success it is told of (as a
+	 * success without retry), so it is made once per {@code Retry}, not once per call.
+	 * After a first failure Resilience4j runs the call with a context of its own.
+	 * @param retry the retry
+	 * @return the shared context
+	 */
+	static Retry.AsyncContext succeededAtOnce(Retry retry) {
+		return retry.asyncContext();
 	}
 
 	/**

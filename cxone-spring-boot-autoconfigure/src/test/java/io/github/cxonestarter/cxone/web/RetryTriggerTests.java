@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * What makes {@link CxoneRetryFilter} retry a call, each attempt counted at an embedded
+ * What makes {@link CxoneExchangeFilter} retry a call, each attempt counted at an embedded
  * CXone: gateway errors, the methods that may be sent again, broken connections and
  * response timeouts; that every retry passes the authorization filter again; what the
  * application gets when a load balancer's page answers every attempt; and the replay of a
