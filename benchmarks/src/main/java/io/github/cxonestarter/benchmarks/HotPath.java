@@ -179,6 +179,14 @@ public class HotPath {
 	}
 
 	/**
+	 * Return the embedded CXone that issued the token, for the smoke test.
+	 * @return the embedded CXone
+	 */
+	EmbeddedCxone cxone() {
+		return this.cxone;
+	}
+
+	/**
 	 * Return the headers of the last request the WebClients sent, for the smoke test.
 	 * @return the headers
 	 */
