@@ -9,10 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.github.cxonestarter.cxone.test.EmbeddedCxone;
-import io.github.cxonestarter.cxone.token.CxoneTokenManager;
 import io.github.cxonestarter.cxone.http.ConnectionFailures;
 import io.github.cxonestarter.cxone.metrics.CxoneInstrumentation;
+import io.github.cxonestarter.cxone.test.EmbeddedCxone;
+import io.github.cxonestarter.cxone.token.BlockingTokens;
+import io.github.cxonestarter.cxone.token.CxoneTokenManager;
+import io.github.cxonestarter.cxone.web.CallSettings;
 import io.github.cxonestarter.cxone.web.CxoneExchangeFilter;
 import io.github.cxonestarter.cxone.web.RetryPolicy;
 
@@ -105,10 +107,10 @@ public final class VariantsProbe {
 			.clientConnector(context.getBean("cxoneClientHttpConnector", ClientHttpConnector.class))
 			.baseUrl(cxone.baseUrl())
 			.defaultHeader("Accept", "application/json")
-			.filter(new CxoneExchangeFilter(tokens, URI.create(cxone.baseUrl()), null, null,
-					new RetryPolicy(false, Duration.ofMinutes(1)),
+			.filter(new CxoneExchangeFilter(new CallSettings(context.getBean("cxoneBlockingTokens", BlockingTokens.class),
+					URI.create(cxone.baseUrl()), null, null, new RetryPolicy(false, Duration.ofMinutes(1)),
 					context.getBean("cxoneConnectionFailures", ConnectionFailures.class), "cxone.base-url", 1024,
-					CxoneInstrumentation.NONE, null))
+					CxoneInstrumentation.NONE, null)))
 			.build();
 		return new Clients.WebClientBench("assembled", client, context::close);
 	}

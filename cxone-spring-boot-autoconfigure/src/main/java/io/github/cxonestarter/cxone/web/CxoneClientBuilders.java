@@ -13,7 +13,6 @@ import io.github.cxonestarter.cxone.accesskey.ApiEndpointFilter;
 import io.github.cxonestarter.cxone.http.ConnectionFailures;
 import io.github.cxonestarter.cxone.metrics.CxoneInstrumentation;
 import io.github.cxonestarter.cxone.token.BlockingTokens;
-import io.github.cxonestarter.cxone.token.CxoneTokenManager;
 import io.github.resilience4j.retry.Retry;
 
 import org.springframework.http.HttpHeaders;
@@ -40,23 +39,11 @@ public final class CxoneClientBuilders {
 
 	private static final String BASE_URL = "cxone.base-url";
 
-	private final CxoneTokenManager tokens;
-
-	private final BlockingTokens blockingTokens;
-
 	private final URI baseUrl;
-
-	private final ApiEndpointFilter discovered;
-
-	private final Retry retry;
-
-	private final RetryPolicy policy;
-
-	private final ConnectionFailures failures;
 
 	private final Connections connections;
 
-	private final CxoneInstrumentation instrumentation;
+	private final CallSettings calls;
 
 	private final List<CxoneWebClientCustomizer> webClientCustomizers;
 
@@ -77,15 +64,11 @@ public final class CxoneClientBuilders {
 	public CxoneClientBuilders(BlockingTokens blockingTokens, URI baseUrl, ApiEndpointFilter discovered, Retry retry,
 			RetryPolicy policy, Connections connections, CxoneInstrumentation instrumentation,
 			List<CxoneWebClientCustomizer> webClientCustomizers, List<CxoneRestClientCustomizer> restClientCustomizers) {
-		this.tokens = blockingTokens.manager();
-		this.blockingTokens = blockingTokens;
 		this.baseUrl = baseUrl;
-		this.discovered = discovered;
-		this.retry = retry;
-		this.policy = policy;
-		this.failures = connections.failures();
 		this.connections = connections;
-		this.instrumentation = instrumentation;
+		this.calls = new CallSettings(blockingTokens, baseUrl, discovered, retry, policy, connections.failures(),
+				connections.urlProperty(), connections.maxReplayBodySize().toBytes(), instrumentation,
+				connections.naming());
 		this.webClientCustomizers = webClientCustomizers;
 		this.restClientCustomizers = restClientCustomizers;
 	}
@@ -108,9 +91,7 @@ public final class CxoneClientBuilders {
 			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
 			// One filter: the body kept for every attempt, the origin check, the token, the replay
 			// after a 401, the retries, typed errors and the meters; the customizers' filters follow it.
-			.filter(new CxoneExchangeFilter(this.tokens, this.baseUrl, this.discovered, this.retry, this.policy,
-					this.failures, this.connections.urlProperty(), this.connections.maxReplayBodySize().toBytes(),
-					this.instrumentation, this.connections.naming()));
+			.filter(new CxoneExchangeFilter(this.calls));
 		this.webClientCustomizers.forEach((customizer) -> customizer.customize(builder));
 		return builder;
 	}
@@ -124,9 +105,7 @@ public final class CxoneClientBuilders {
 		builder.requestFactory(this.connections.requestFactory())
 			.baseUrl(baseUrlValue())
 			.defaultHeader(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON_VALUE)
-			.requestInterceptor(new CxoneRestClientInterceptor(this.blockingTokens, this.baseUrl, this.discovered,
-					this.retry, this.policy, this.failures, this.connections.urlProperty(),
-					this.connections.maxReplayBodySize(), this.instrumentation, this.connections.naming()));
+			.requestInterceptor(new CxoneRestClientInterceptor(this.calls));
 		this.restClientCustomizers.forEach((customizer) -> customizer.customize(builder));
 		return builder;
 	}

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.function.UnaryOperator;
 
 import io.github.cxonestarter.cxone.CxoneAccessDeniedException;
 import io.github.cxonestarter.cxone.CxoneApiException;
@@ -17,7 +16,6 @@ import io.github.cxonestarter.cxone.CxoneRateLimitException;
 import io.github.cxonestarter.cxone.CxoneWebClient;
 import io.github.cxonestarter.cxone.accesskey.ApiEndpointFilter;
 import io.github.cxonestarter.cxone.http.ConnectionFailures;
-import io.github.cxonestarter.cxone.metrics.CxoneInstrumentation;
 import io.github.cxonestarter.cxone.token.CxoneTokenManager;
 import io.github.resilience4j.reactor.retry.RetryOperator;
 import io.github.resilience4j.retry.Retry;
@@ -72,76 +70,36 @@ public class CxoneExchangeFilter implements ExchangeFilterFunction {
 
 	private static final String CLIENT = "CxoneWebClient";
 
+	private final CallSettings settings;
+
 	private final CxoneTokenManager tokens;
-
-	private final URI fixedOrigin;
-
-	private final ApiEndpointFilter discovered;
-
-	private final Retry retry;
 
 	private final boolean judgesResponses;
 
 	private final Retry.AsyncContext succeededAtOnce;
 
-	private final RetryPolicy policy;
-
-	private final ConnectionFailures failures;
-
-	private final String urlProperty;
-
-	private final long maxReplaySize;
-
-	private final CxoneInstrumentation instrumentation;
-
-	private final UnaryOperator<String> naming;
-
 	/**
 	 * Create a new instance.
-	 * @param tokens the token manager
-	 * @param fixedOrigin the CXone API's base URL, or {@code null} when it is discovered:
-	 * the token is only sent to its scheme, host and port
-	 * @param discovered the discovered API endpoint, when {@code fixedOrigin} is
-	 * {@code null}
-	 * @param retry the Resilience4j retry, configured by {@link RetryPolicy#retryConfig}, or
-	 * {@code null} when retries are off
-	 * @param policy what is retried
-	 * @param failures how failures to get an answer are typed and worded
-	 * @param urlProperty the property that sets the URLs this client requests, for
-	 * messages, like {@code cxone.base-url (CXONE_BASE_URL)}
-	 * @param maxReplaySize the largest body, in bytes, that is kept to be sent again
-	 * @param instrumentation what the answers are reported to
-	 * @param naming a tenant's name of each {@code cxone.*} property, for its errors, or
-	 * {@code null} for the top-level names
+	 * @param settings what every call is given
 	 */
-	public CxoneExchangeFilter(CxoneTokenManager tokens, URI fixedOrigin, ApiEndpointFilter discovered, Retry retry,
-			RetryPolicy policy, ConnectionFailures failures, String urlProperty, long maxReplaySize,
-			CxoneInstrumentation instrumentation, UnaryOperator<String> naming) {
-		this.tokens = tokens;
-		this.fixedOrigin = fixedOrigin;
-		this.discovered = discovered;
-		this.retry = retry;
-		this.judgesResponses = retry != null && retry.getRetryConfig().getResultPredicate() != null;
-		this.succeededAtOnce = (retry != null) ? RetryPolicy.succeededAtOnce(retry) : null;
-		this.policy = policy;
-		this.failures = failures;
-		this.urlProperty = urlProperty;
-		this.maxReplaySize = maxReplaySize;
-		this.instrumentation = instrumentation;
-		this.naming = naming;
+	public CxoneExchangeFilter(CallSettings settings) {
+		this.settings = settings;
+		this.tokens = settings.tokens().manager();
+		this.judgesResponses = settings.retry() != null && settings.retry().getRetryConfig().getResultPredicate() != null;
+		this.succeededAtOnce = (settings.retry() != null) ? RetryPolicy.succeededAtOnce(settings.retry()) : null;
 	}
 
 	@Override
 	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
-		if (this.fixedOrigin != null) {
-			return call(request, next, this.fixedOrigin);
+		if (this.settings.fixedOrigin() != null) {
+			return call(request, next, this.settings.fixedOrigin());
 		}
-		URI known = this.discovered.known();
+		URI known = this.settings.discovered().known();
 		if (known != null) {
 			return call(request, next, known);
 		}
-		return this.discovered.apiEndpoint()
-			.onErrorMap(CxoneException.class, this::named)
+		return this.settings.discovered().apiEndpoint()
+			.onErrorMap(CxoneException.class, this.settings::named)
 			.flatMap((origin) -> call(request, next, origin));
 	}
 
@@ -149,16 +107,17 @@ public class CxoneExchangeFilter implements ExchangeFilterFunction {
 		URI url = ApiEndpointFilter.isPlaceholder(request.url()) ? ApiEndpointFilter.resolve(origin, request.url())
 				: request.url();
 		if (!AuthorizationPolicy.sameOrigin(origin, url)) {
-			return Mono.error(named(AuthorizationPolicy.foreignHost(CLIENT, "WebClient", request.method().name(), url,
-					origin)));
+			return Mono.error(this.settings
+				.named(AuthorizationPolicy.foreignHost(CLIENT, "WebClient", request.method().name(), url, origin)));
 		}
 		BodyInserter<?, ? super ClientHttpRequest> body = request.body();
 		if (body != BodyInserters.empty() && !(body instanceof ReplayableBody)) {
 			// First, so that every attempt (retries, the replay after a 401) sends the same bytes.
-			request = ClientRequest.from(request).body(new ReplayableBody(body, this.maxReplaySize)).build();
+			request = ClientRequest.from(request).body(new ReplayableBody(body, this.settings.maxReplayBodySize())).build();
 		}
-		boolean retrying = this.retry != null && !RetryPolicy.isSet(request.attributes().get(CxoneWebClient.NO_RETRY));
-		Call call = new Call(request, url, next, retrying, retrying && this.policy.retriesAnyFailure(
+		boolean retrying = this.settings.retry() != null
+				&& !RetryPolicy.isSet(request.attributes().get(CxoneWebClient.NO_RETRY));
+		Call call = new Call(request, url, next, retrying, retrying && this.settings.policy().retriesAnyFailure(
 				request.method().name(), request.attributes().get(CxoneWebClient.RETRY_NON_IDEMPOTENT)));
 		if (!retrying) {
 			return call.attempt().onErrorMap(call::failed);
@@ -168,17 +127,13 @@ public class CxoneExchangeFilter implements ExchangeFilterFunction {
 			call.handedOver = true;
 			return Mono.defer(call::attempt)
 				.onErrorMap(call::typed)
-				.transformDeferred(RetryOperator.of(this.retry))
+				.transformDeferred(RetryOperator.of(this.settings.retry()))
 				.onErrorMap(call::failed);
 		}
 		// Most calls succeed at once and need none of Resilience4j's retry machinery; after a
 		// failure Resilience4j takes over, with that failure as its first attempt, so that it
 		// decides, waits and counts exactly as if it had run the first attempt itself.
 		return call.attempt().onErrorResume(call::firstFailed);
-	}
-
-	private Throwable named(Throwable ex) {
-		return (this.naming != null && ex instanceof CxoneException cxone) ? cxone.forTenant(this.naming) : ex;
 	}
 
 	/**
@@ -230,7 +185,7 @@ public class CxoneExchangeFilter implements ExchangeFilterFunction {
 		}
 
 		private Mono<ClientResponse> send(OAuth2AuthorizedClient client) {
-			ConnectionFailures.Admission admission = CxoneExchangeFilter.this.failures.admit(this.url);
+			ConnectionFailures.Admission admission = settings().failures().admit(this.url);
 			if (admission.refusal() != null) {
 				return Mono.error(admission.refusal());
 			}
@@ -241,8 +196,8 @@ public class CxoneExchangeFilter implements ExchangeFilterFunction {
 			Mono<ClientResponse> exchange = this.next.exchange(authorized);
 			if (admission.isProbe()) {
 				// Typed here, not after the call, for the probe to report a typed failure.
-				ConnectionFailures failures = CxoneExchangeFilter.this.failures;
-				String urlProperty = CxoneExchangeFilter.this.urlProperty;
+				ConnectionFailures failures = settings().failures();
+				String urlProperty = settings().urlProperty();
 				exchange = CxoneConnectionFilter.reportingProbe(
 						exchange.onErrorMap((ex) -> CxoneConnectionFilter.typed(ex, authorized, failures, urlProperty)),
 						admission, failures);
@@ -257,7 +212,7 @@ public class CxoneExchangeFilter implements ExchangeFilterFunction {
 		public Mono<ClientResponse> apply(ClientResponse response) {
 			CxoneTokenManager tokens = CxoneExchangeFilter.this.tokens;
 			int status = response.statusCode().value();
-			CxoneExchangeFilter.this.instrumentation.answered(status);
+			settings().instrumentation().answered(status);
 			OAuth2AuthorizedClient client = this.client;
 			if (AuthorizationPolicy.isRefused(status)) {
 				if (this.replay) {
@@ -279,7 +234,7 @@ public class CxoneExchangeFilter implements ExchangeFilterFunction {
 						client.getAccessToken().getScopes());
 				return response.releaseBody().then(Mono.error(denied));
 			}
-			if (this.retrying && CxoneExchangeFilter.this.policy.isFailure(status, this.anyFailure)) {
+			if (this.retrying && settings().policy().isFailure(status, this.anyFailure)) {
 				return failedAttempt(response, status);
 			}
 			if (this.retrying && !this.handedOver) {
@@ -320,7 +275,7 @@ public class CxoneExchangeFilter implements ExchangeFilterFunction {
 					.onErrorResume((releaseFailure) -> Mono.empty())
 					.then(Mono.empty()))
 				.defaultIfEmpty("")
-				.flatMap((body) -> Mono.error(CxoneExchangeFilter.this.policy.answered(status,
+				.flatMap((body) -> Mono.error(settings().policy().answered(status,
 						headers.getOrEmpty(HttpHeaders.RETRY_AFTER), headers.getFirst("icStatusDescription"), body,
 						notReplayable)));
 		}
@@ -339,7 +294,7 @@ public class CxoneExchangeFilter implements ExchangeFilterFunction {
 					return Mono.<ClientResponse>error(first);
 				}
 				return attempt().onErrorMap(this::typed);
-			}).transformDeferred(RetryOperator.of(CxoneExchangeFilter.this.retry)).onErrorMap(this::failed);
+			}).transformDeferred(RetryOperator.of(settings().retry())).onErrorMap(this::failed);
 		}
 
 		/**
@@ -349,7 +304,7 @@ public class CxoneExchangeFilter implements ExchangeFilterFunction {
 		Throwable typed(Throwable ex) {
 			Throwable failure = typedConnection(ex);
 			if (this.retrying && failure instanceof CxoneConnectionException connection) {
-				return CxoneExchangeFilter.this.policy.unanswered(this.request.method().name(), connection,
+				return settings().policy().unanswered(this.request.method().name(), connection,
 						this.anyFailure, ReplayableBody.whyNotReplayable(this.request));
 			}
 			return failure;
@@ -357,8 +312,8 @@ public class CxoneExchangeFilter implements ExchangeFilterFunction {
 
 		private Throwable typedConnection(Throwable ex) {
 			AuthorizedRequest authorized = this.authorized;
-			return (authorized != null) ? CxoneConnectionFilter.typed(ex, authorized, CxoneExchangeFilter.this.failures,
-					CxoneExchangeFilter.this.urlProperty) : ex;
+			return (authorized != null)
+					? CxoneConnectionFilter.typed(ex, authorized, settings().failures(), settings().urlProperty()) : ex;
 		}
 
 		/**
@@ -367,9 +322,13 @@ public class CxoneExchangeFilter implements ExchangeFilterFunction {
 		Throwable failed(Throwable ex) {
 			Throwable failure = typed(ex);
 			if (failure instanceof RetryableFailure retryable) {
-				failure = CxoneExchangeFilter.this.policy.toException(describe(), retryable, this.attempts);
+				failure = settings().policy().toException(describe(), retryable, this.attempts);
 			}
-			return named(failure);
+			return settings().named(failure);
+		}
+
+		private CallSettings settings() {
+			return CxoneExchangeFilter.this.settings;
 		}
 
 		private String describe() {

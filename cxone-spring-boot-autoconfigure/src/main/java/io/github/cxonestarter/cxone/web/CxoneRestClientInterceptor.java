@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 
 import io.github.cxonestarter.cxone.CxoneAccessDeniedException;
 import io.github.cxonestarter.cxone.CxoneApiException;
@@ -22,7 +21,6 @@ import io.github.cxonestarter.cxone.CxoneForeignHostException;
 import io.github.cxonestarter.cxone.CxoneRestClient;
 import io.github.cxonestarter.cxone.accesskey.ApiEndpointFilter;
 import io.github.cxonestarter.cxone.http.ConnectionFailures;
-import io.github.cxonestarter.cxone.metrics.CxoneInstrumentation;
 import io.github.cxonestarter.cxone.token.BlockingTokens;
 import io.github.cxonestarter.cxone.token.CxoneTokenManager;
 import io.github.resilience4j.retry.Retry;
@@ -38,7 +36,6 @@ import org.springframework.http.client.ClientHttpResponse;
 import org.springframework.http.client.support.HttpRequestWrapper;
 import org.springframework.security.oauth2.client.OAuth2AuthorizedClient;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
-import org.springframework.util.unit.DataSize;
 
 /**
  * The blocking counterpart of the filters of {@code CxoneWebClient}, for
@@ -64,60 +61,26 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 
 	private static final Set<String> WITHOUT_BODY = Set.of("GET", "HEAD", "OPTIONS", "TRACE", "DELETE");
 
+	private final CallSettings settings;
+
 	private final BlockingTokens tokens;
 
 	private final CxoneTokenManager manager;
-
-	private final URI fixedOrigin;
-
-	private final ApiEndpointFilter discovered;
 
 	private final Retry retry;
 
 	private final Retry.AsyncContext succeededAtOnce;
 
-	private final RetryPolicy policy;
-
-	private final ConnectionFailures failures;
-
-	private final String urlProperty;
-
-	private final long maxReplayBodySize;
-
-	private final CxoneInstrumentation instrumentation;
-
-	private final UnaryOperator<String> naming;
-
 	/**
 	 * Create a new instance.
-	 * @param tokens the blocking way to the token
-	 * @param fixedOrigin the CXone API's base URL, or {@code null} when it is discovered
-	 * @param discovered the discovered API endpoint, when {@code fixedOrigin} is
-	 * {@code null}
-	 * @param retry the Resilience4j retry, or {@code null} when retries are off
-	 * @param policy what is retried
-	 * @param failures how failures to get an answer are typed and worded
-	 * @param urlProperty the property that sets the API's URL, for messages
-	 * @param maxReplayBodySize the largest body that is sent again
-	 * @param instrumentation what the answers are reported to
-	 * @param naming a tenant's name of each {@code cxone.*} property, for its errors, or
-	 * {@code null} for the top-level names
+	 * @param settings what every call is given
 	 */
-	public CxoneRestClientInterceptor(BlockingTokens tokens, URI fixedOrigin, ApiEndpointFilter discovered, Retry retry,
-			RetryPolicy policy, ConnectionFailures failures, String urlProperty, DataSize maxReplayBodySize,
-			CxoneInstrumentation instrumentation, UnaryOperator<String> naming) {
-		this.tokens = tokens;
-		this.manager = tokens.manager();
-		this.fixedOrigin = fixedOrigin;
-		this.discovered = discovered;
-		this.retry = withoutResultPredicate(retry);
+	public CxoneRestClientInterceptor(CallSettings settings) {
+		this.settings = settings;
+		this.tokens = settings.tokens();
+		this.manager = settings.tokens().manager();
+		this.retry = withoutResultPredicate(settings.retry());
 		this.succeededAtOnce = (this.retry != null) ? RetryPolicy.succeededAtOnce(this.retry) : null;
-		this.policy = policy;
-		this.failures = failures;
-		this.urlProperty = urlProperty;
-		this.maxReplayBodySize = maxReplayBodySize.toBytes();
-		this.instrumentation = instrumentation;
-		this.naming = naming;
 	}
 
 	/**
@@ -140,16 +103,16 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 			return call(request, body, execution);
 		}
 		catch (CxoneException ex) {
-			throw (this.naming != null) ? ex.forTenant(this.naming) : ex;
+			throw (CxoneException) this.settings.named(ex);
 		}
 	}
 
 	private ClientHttpResponse call(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
 			throws IOException {
 		BlockingTokens.checkMayBlock();
-		URI origin = (this.fixedOrigin != null) ? this.fixedOrigin : this.discovered.known();
+		URI origin = (this.settings.fixedOrigin() != null) ? this.settings.fixedOrigin() : this.settings.discovered().known();
 		if (origin == null) {
-			origin = this.tokens.await(this.discovered.apiEndpoint(), "the discovery of the tenant's API host");
+			origin = this.tokens.await(this.settings.discovered().apiEndpoint(), "the discovery of the tenant's API host");
 		}
 		URI url = ApiEndpointFilter.isPlaceholder(request.getURI()) ? ApiEndpointFilter.resolve(origin, request.getURI())
 				: request.getURI();
@@ -158,11 +121,11 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 			throw AuthorizationPolicy.foreignHost("CxoneRestClient", "RestClient", method, url, origin);
 		}
 		Call call = new Call(request, url, body, execution,
-				(body.length > this.maxReplayBodySize) ? RetryPolicy.tooLargeToReplay(this.maxReplayBodySize) : null);
+				(body.length > this.settings.maxReplayBodySize()) ? RetryPolicy.tooLargeToReplay(this.settings.maxReplayBodySize()) : null);
 		if (this.retry == null || RetryPolicy.isSet(request.getAttributes().get(CxoneRestClient.NO_RETRY))) {
 			return authorized(call);
 		}
-		boolean anyFailure = this.policy.retriesAnyFailure(method,
+		boolean anyFailure = this.settings.policy().retriesAnyFailure(method,
 				request.getAttributes().get(CxoneRestClient.RETRY_NON_IDEMPOTENT));
 		Exception first;
 		try {
@@ -187,7 +150,7 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 			}).call();
 		}
 		catch (RetryableFailure failure) {
-			CxoneApiException typed = this.policy.toException(call.description(), failure, call.attempts);
+			CxoneApiException typed = this.settings.policy().toException(call.description(), failure, call.attempts);
 			if (Thread.currentThread().isInterrupted()) {
 				// Resilience4j stopped waiting for the next attempt and kept the interrupt.
 				throw new CxoneBlockingCallException("The thread was interrupted while it waited to send "
@@ -211,15 +174,15 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 			response = authorized(call);
 		}
 		catch (CxoneConnectionException ex) {
-			throw this.policy.unanswered(call.method(), ex, anyFailure, call.notReplayable);
+			throw this.settings.policy().unanswered(call.method(), ex, anyFailure, call.notReplayable);
 		}
 		int status = response.getStatusCode().value();
-		if (!this.policy.isFailure(status, anyFailure)) {
+		if (!this.settings.policy().isFailure(status, anyFailure)) {
 			return response;
 		}
 		HttpHeaders headers = response.getHeaders();
 		// Read to the end and closed, so that the connection goes back to the pool.
-		throw this.policy.answered(status, headers.getOrEmpty(HttpHeaders.RETRY_AFTER),
+		throw this.settings.policy().answered(status, headers.getOrEmpty(HttpHeaders.RETRY_AFTER),
 				headers.getFirst("icStatusDescription"), readAndClose(response), call.notReplayable);
 	}
 
@@ -258,24 +221,24 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 	}
 
 	private ClientHttpResponse send(Call call, OAuth2AccessToken token) throws IOException {
-		ConnectionFailures.Admission admission = this.failures.admit(call.url);
+		ConnectionFailures.Admission admission = this.settings.failures().admit(call.url);
 		if (admission.refusal() != null) {
 			throw admission.refusal();
 		}
 		try {
 			ClientHttpResponse response = call.send(this.manager.authorization(token));
 			if (admission.isProbe()) {
-				this.failures.probeEnded(admission, true);
+				this.settings.failures().probeEnded(admission, true);
 			}
-			this.instrumentation.answered(response.getStatusCode().value());
+			this.settings.instrumentation().answered(response.getStatusCode().value());
 			return new TypedBodyResponse(response);
 		}
 		catch (IOException ex) {
 			// Typed first, then the probe ended, as CxoneExchangeFilter does: a proxy's refusal of
 			// the probe must be remembered as the probe's, so that the wait after it doubles.
-			CxoneConnectionException typed = this.failures.classify(transportFailure(ex), call.url, this.urlProperty);
+			CxoneConnectionException typed = this.settings.failures().classify(transportFailure(ex), call.url, this.settings.urlProperty());
 			if (admission.isProbe()) {
-				this.failures.probeEnded(admission, false);
+				this.settings.failures().probeEnded(admission, false);
 			}
 			if (CxoneFailures.find(ex, InterruptedException.class) != null) {
 				Thread.currentThread().interrupt();
@@ -289,7 +252,7 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 		}
 		catch (RuntimeException | Error ex) {
 			if (admission.isProbe()) {
-				this.failures.probeEnded(admission, false);
+				this.settings.failures().probeEnded(admission, false);
 			}
 			throw ex;
 		}
