@@ -5,20 +5,18 @@ import java.util.function.Supplier;
 
 import reactor.core.publisher.Mono;
 
-import org.springframework.web.reactive.function.client.ClientRequest;
-import org.springframework.web.reactive.function.client.ClientResponse;
-import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
-import org.springframework.web.reactive.function.client.ExchangeFunction;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * Sends requests made against {@link #PLACEHOLDER} to the tenant's discovered API host.
- * The placeholder is under the reserved {@code .invalid} domain, so a request that this
- * filter did not rewrite can never reach a real host.
+ * The API host of an access-key tenant, discovered on the first call, and the placeholder
+ * its clients are built with until then: the starter's WebClient filter and RestClient
+ * interceptor send requests made against {@link #PLACEHOLDER} to the discovered host
+ * ({@link #resolve}). The placeholder is under the reserved {@code .invalid} domain, so a
+ * request that was not sent there can never reach a real host.
  *
  * @since 0.1.0
  */
-public class ApiEndpointFilter implements ExchangeFilterFunction {
+public class ApiEndpointFilter {
 
 	/**
 	 * The base URL that {@code CxoneWebClient} is built with until the API host is known.
@@ -50,15 +48,6 @@ public class ApiEndpointFilter implements ExchangeFilterFunction {
 		URI endpoint = this.known;
 		return (endpoint != null) ? Mono.just(endpoint)
 				: this.apiEndpoint.get().doOnNext((discovered) -> this.known = discovered);
-	}
-
-	@Override
-	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
-		URI url = request.url();
-		if (!isPlaceholder(url)) {
-			return next.exchange(request);
-		}
-		return apiEndpoint().flatMap((base) -> next.exchange(ClientRequest.from(request).url(resolve(base, url)).build()));
 	}
 
 	/**
