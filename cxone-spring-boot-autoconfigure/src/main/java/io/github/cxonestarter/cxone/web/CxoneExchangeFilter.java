@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.github.cxonestarter.cxone.CxoneAccessDeniedException;
 import io.github.cxonestarter.cxone.CxoneApiException;
@@ -119,28 +120,14 @@ public class CxoneExchangeFilter implements ExchangeFilterFunction {
 				&& !RetryPolicy.isSet(request.attributes().get(CxoneWebClient.NO_RETRY));
 		Call call = new Call(request, url, next, retrying, retrying && this.settings.policy().retriesAnyFailure(
 				request.method().name(), request.attributes().get(CxoneWebClient.RETRY_NON_IDEMPOTENT)));
-		if (!retrying) {
-			return call.attempt().onErrorMap(call::failed);
-		}
-		if (this.judgesResponses) {
-			// A Retry of the application's that also judges responses sees every attempt.
-			call.handedOver = true;
-			return Mono.defer(call::attempt)
-				.onErrorMap(call::typed)
-				.transformDeferred(RetryOperator.of(this.settings.retry()))
-				.onErrorMap(call::failed);
-		}
-		// Most calls succeed at once and need none of Resilience4j's retry machinery; after a
-		// failure Resilience4j takes over, with that failure as its first attempt, so that it
-		// decides, waits and counts exactly as if it had run the first attempt itself.
-		return call.attempt().onErrorResume(call::firstFailed);
+		// Each subscription runs the call afresh: a filter before this one may subscribe again.
+		return Mono.defer(call);
 	}
 
 	/**
-	 * One call through the filter: what each attempt sends, and how its answers are judged.
-	 * Attempts follow one another, so the state of the current one is kept here.
+	 * One call through the filter: what each attempt sends.
 	 */
-	private final class Call implements Function<ClientResponse, Mono<ClientResponse>> {
+	private final class Call implements Supplier<Mono<ClientResponse>> {
 
 		private final ClientRequest request;
 
@@ -152,6 +139,29 @@ public class CxoneExchangeFilter implements ExchangeFilterFunction {
 
 		private final boolean anyFailure;
 
+		Call(ClientRequest request, URI url, ExchangeFunction next, boolean retrying, boolean anyFailure) {
+			this.request = request;
+			this.url = url;
+			this.next = next;
+			this.retrying = retrying;
+			this.anyFailure = anyFailure;
+		}
+
+		@Override
+		public Mono<ClientResponse> get() {
+			return new Exchange(this).run();
+		}
+
+	}
+
+	/**
+	 * One run of a call, and how its answers are judged. Attempts follow one another, so the
+	 * state of the current one is kept here.
+	 */
+	private final class Exchange implements Function<ClientResponse, Mono<ClientResponse>> {
+
+		private final Call call;
+
 		private int attempts;
 
 		private boolean handedOver;
@@ -162,12 +172,26 @@ public class CxoneExchangeFilter implements ExchangeFilterFunction {
 
 		private boolean replay;
 
-		Call(ClientRequest request, URI url, ExchangeFunction next, boolean retrying, boolean anyFailure) {
-			this.request = request;
-			this.url = url;
-			this.next = next;
-			this.retrying = retrying;
-			this.anyFailure = anyFailure;
+		Exchange(Call call) {
+			this.call = call;
+		}
+
+		Mono<ClientResponse> run() {
+			if (!this.call.retrying) {
+				return attempt().onErrorMap(this::failed);
+			}
+			if (CxoneExchangeFilter.this.judgesResponses) {
+				// A Retry of the application's that also judges responses sees every attempt.
+				this.handedOver = true;
+				return Mono.defer(this::attempt)
+					.onErrorMap(this::typed)
+					.transformDeferred(RetryOperator.of(settings().retry()))
+					.onErrorMap(this::failed);
+			}
+			// Most calls succeed at once and need none of Resilience4j's retry machinery; after a
+			// failure Resilience4j takes over, with that failure as its first attempt, so that it
+			// decides, waits and counts exactly as if it had run the first attempt itself.
+			return attempt().onErrorResume(this::firstFailed);
 		}
 
 		/**
@@ -185,15 +209,15 @@ public class CxoneExchangeFilter implements ExchangeFilterFunction {
 		}
 
 		private Mono<ClientResponse> send(OAuth2AuthorizedClient client) {
-			ConnectionFailures.Admission admission = settings().failures().admit(this.url);
+			ConnectionFailures.Admission admission = settings().failures().admit(this.call.url);
 			if (admission.refusal() != null) {
 				return Mono.error(admission.refusal());
 			}
 			this.client = client;
-			AuthorizedRequest authorized = new AuthorizedRequest(this.request, this.url,
+			AuthorizedRequest authorized = new AuthorizedRequest(this.call.request, this.call.url,
 					CxoneExchangeFilter.this.tokens.authorization(client.getAccessToken()));
 			this.authorized = authorized;
-			Mono<ClientResponse> exchange = this.next.exchange(authorized);
+			Mono<ClientResponse> exchange = this.call.next.exchange(authorized);
 			if (admission.isProbe()) {
 				// Typed here, not after the call, for the probe to report a typed failure.
 				ConnectionFailures failures = settings().failures();
@@ -234,10 +258,10 @@ public class CxoneExchangeFilter implements ExchangeFilterFunction {
 						client.getAccessToken().getScopes());
 				return response.releaseBody().then(Mono.error(denied));
 			}
-			if (this.retrying && settings().policy().isFailure(status, this.anyFailure)) {
+			if (this.call.retrying && settings().policy().isFailure(status, this.call.anyFailure)) {
 				return failedAttempt(response, status);
 			}
-			if (this.retrying && !this.handedOver) {
+			if (this.call.retrying && !this.handedOver) {
 				CxoneExchangeFilter.this.succeededAtOnce.onComplete();
 			}
 			return Mono.just(response);
@@ -249,7 +273,7 @@ public class CxoneExchangeFilter implements ExchangeFilterFunction {
 		 */
 		private Mono<ClientResponse> replayed(OAuth2AuthorizedClient refused) {
 			CxoneTokenManager tokens = CxoneExchangeFilter.this.tokens;
-			String notReplayable = ReplayableBody.whyNotReplayable(this.request);
+			String notReplayable = ReplayableBody.whyNotReplayable(this.call.request);
 			if (notReplayable != null) {
 				return tokens.replaceRefused(refused.getAccessToken())
 					.then(Mono.error(() -> AuthorizationPolicy.notReplayable(describe(), notReplayable)));
@@ -268,7 +292,7 @@ public class CxoneExchangeFilter implements ExchangeFilterFunction {
 		 * connection goes back to the pool, and fail the attempt with it.
 		 */
 		private Mono<ClientResponse> failedAttempt(ClientResponse response, int status) {
-			String notReplayable = ReplayableBody.whyNotReplayable(this.request);
+			String notReplayable = ReplayableBody.whyNotReplayable(this.call.request);
 			HttpHeaders headers = response.headers().asHttpHeaders();
 			return response.bodyToMono(String.class)
 				.onErrorResume((ex) -> response.releaseBody()
@@ -303,9 +327,9 @@ public class CxoneExchangeFilter implements ExchangeFilterFunction {
 		 */
 		Throwable typed(Throwable ex) {
 			Throwable failure = typedConnection(ex);
-			if (this.retrying && failure instanceof CxoneConnectionException connection) {
-				return settings().policy().unanswered(this.request.method().name(), connection,
-						this.anyFailure, ReplayableBody.whyNotReplayable(this.request));
+			if (this.call.retrying && failure instanceof CxoneConnectionException connection) {
+				return settings().policy().unanswered(this.call.request.method().name(), connection,
+						this.call.anyFailure, ReplayableBody.whyNotReplayable(this.call.request));
 			}
 			return failure;
 		}
@@ -332,7 +356,7 @@ public class CxoneExchangeFilter implements ExchangeFilterFunction {
 		}
 
 		private String describe() {
-			return AuthorizationPolicy.describe(this.request.method().name(), this.url);
+			return AuthorizationPolicy.describe(this.call.request.method().name(), this.call.url);
 		}
 
 	}
