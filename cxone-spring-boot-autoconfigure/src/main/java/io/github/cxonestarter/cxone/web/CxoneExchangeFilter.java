@@ -59,9 +59,11 @@ import org.springframework.web.reactive.function.client.ExchangeStrategies;
  * worded by {@link ConnectionFailures}; the application's own body publisher failing is its
  * error, passed on as it is.</li>
  * </ul>
- * The token is set on the request as it is written, not on a copy of it: filters the
+ * The token is set on the request as it is written, not on a copy of it. Filters the
  * application adds to the client's builder come after this one and see it on every
- * attempt, those of the builder it started from come before and never do. What each
+ * attempt; those of the builder it started from come before, and the request they pass
+ * on never carries it (though the request a response reports, {@code ClientResponse.request()},
+ * is the one that was sent, token included, as Spring builds it). What each
  * answer means and how errors are worded are {@link AuthorizationPolicy}'s and
  * {@link RetryPolicy}'s, shared with {@link CxoneRestClientInterceptor}.
  *

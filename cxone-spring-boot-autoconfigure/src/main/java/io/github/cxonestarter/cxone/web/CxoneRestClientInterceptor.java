@@ -7,7 +7,6 @@ import java.net.URI;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 
 import io.github.cxonestarter.cxone.CxoneAccessDeniedException;
@@ -328,55 +327,19 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 		}
 
 		/**
-		 * Send one attempt with the given {@code Authorization} value. The token goes on the
-		 * request's own headers for as long as the attempt runs, and they are put back as
-		 * they were before it returns, so that the application's interceptors that ran before
-		 * this one never see it (those after it do, on each attempt); only when those
-		 * headers cannot be changed, or the URL is the discovered host's, is the request
-		 * wrapped, its headers a copy.
+		 * Send one attempt with the given {@code Authorization} value, on a copy of the
+		 * request's headers: the application's interceptors before this one never see the
+		 * token, and what those after it change on one attempt stays out of the next.
 		 */
 		ClientHttpResponse send(String authorization) throws IOException {
-			HttpHeaders headers = this.request.getHeaders();
-			boolean withoutBody = this.body.length == 0 && WITHOUT_BODY.contains(method());
-			if (this.url == this.request.getURI()) {
-				List<String> own = headers.get(HttpHeaders.AUTHORIZATION);
-				List<String> length = headers.get(HttpHeaders.CONTENT_LENGTH);
-				try {
-					headers.set(HttpHeaders.AUTHORIZATION, authorization);
-				}
-				catch (UnsupportedOperationException ex) {
-					return this.execution.execute(new Authorized(this, authorization, withoutBody), this.body);
-				}
-				try {
-					// RestClient's buffering sets Content-Length: 0 on every request; a GET without a body is
-					// sent as WebClient sends it, without one.
-					if (withoutBody) {
-						headers.remove(HttpHeaders.CONTENT_LENGTH);
-					}
-					return this.execution.execute(this.request, this.body);
-				}
-				finally {
-					restore(headers, HttpHeaders.AUTHORIZATION, own);
-					restore(headers, HttpHeaders.CONTENT_LENGTH, length);
-				}
-			}
-			return this.execution.execute(new Authorized(this, authorization, withoutBody), this.body);
-		}
-
-		private static void restore(HttpHeaders headers, String name, List<String> values) {
-			if (values != null) {
-				headers.put(name, values);
-			}
-			else {
-				headers.remove(name);
-			}
+			return this.execution.execute(new Authorized(this, authorization), this.body);
 		}
 
 	}
 
 	/**
-	 * One attempt of a call whose URL is resolved, or whose headers cannot be changed: its
-	 * headers a copy with the token set.
+	 * One attempt of a call: its URL resolved, its headers a copy with the token set, so
+	 * that no attempt sees another's token.
 	 */
 	private static final class Authorized extends HttpRequestWrapper {
 
@@ -384,12 +347,14 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 
 		private final HttpHeaders headers;
 
-		Authorized(Call call, String authorization, boolean withoutBody) {
+		Authorized(Call call, String authorization) {
 			super(call.request);
 			this.url = call.url;
 			this.headers = HttpHeaders.copyOf(call.request.getHeaders());
 			this.headers.set(HttpHeaders.AUTHORIZATION, authorization);
-			if (withoutBody) {
+			// RestClient's buffering sets Content-Length: 0 on every request; a GET without a body is
+			// sent as WebClient sends it, without one.
+			if (call.body.length == 0 && WITHOUT_BODY.contains(call.method())) {
 				this.headers.remove(HttpHeaders.CONTENT_LENGTH);
 			}
 		}
