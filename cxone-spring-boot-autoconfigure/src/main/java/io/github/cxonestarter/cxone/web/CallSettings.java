@@ -35,6 +35,26 @@ public record CallSettings(BlockingTokens tokens, URI fixedOrigin, ApiEndpointFi
 		CxoneInstrumentation instrumentation, UnaryOperator<String> naming) {
 
 	/**
+	 * Return the API's origin if it is known now: the configured base URL, or the
+	 * discovered host once it is discovered.
+	 * @return the origin, or {@code null} until the host is discovered
+	 */
+	URI knownOrigin() {
+		return (this.fixedOrigin != null) ? this.fixedOrigin : this.discovered.known();
+	}
+
+	/**
+	 * Return the URL a request is sent to: on the discovered host when it was made against
+	 * {@link ApiEndpointFilter#PLACEHOLDER}, as it is otherwise.
+	 * @param origin the API's origin
+	 * @param requested the URL requested
+	 * @return the URL to send to
+	 */
+	static URI target(URI origin, URI requested) {
+		return ApiEndpointFilter.isPlaceholder(requested) ? ApiEndpointFilter.resolve(origin, requested) : requested;
+	}
+
+	/**
 	 * Return the given error with the tenant's names of the properties it names, when the
 	 * clients are a tenant's.
 	 * @param ex the error

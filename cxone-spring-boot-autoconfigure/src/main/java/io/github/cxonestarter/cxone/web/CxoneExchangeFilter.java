@@ -94,10 +94,7 @@ public class CxoneExchangeFilter implements ExchangeFilterFunction {
 
 	@Override
 	public Mono<ClientResponse> filter(ClientRequest request, ExchangeFunction next) {
-		if (this.settings.fixedOrigin() != null) {
-			return call(request, next, this.settings.fixedOrigin());
-		}
-		URI known = this.settings.discovered().known();
+		URI known = this.settings.knownOrigin();
 		if (known != null) {
 			return call(request, next, known);
 		}
@@ -107,8 +104,7 @@ public class CxoneExchangeFilter implements ExchangeFilterFunction {
 	}
 
 	private Mono<ClientResponse> call(ClientRequest request, ExchangeFunction next, URI origin) {
-		URI url = ApiEndpointFilter.isPlaceholder(request.url()) ? ApiEndpointFilter.resolve(origin, request.url())
-				: request.url();
+		URI url = CallSettings.target(origin, request.url());
 		if (!AuthorizationPolicy.sameOrigin(origin, url)) {
 			return Mono.error(this.settings
 				.named(AuthorizationPolicy.foreignHost(CLIENT, "WebClient", request.method().name(), url, origin)));

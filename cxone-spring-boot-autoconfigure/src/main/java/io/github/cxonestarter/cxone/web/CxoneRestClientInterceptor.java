@@ -18,7 +18,6 @@ import io.github.cxonestarter.cxone.CxoneException;
 import io.github.cxonestarter.cxone.CxoneFailures;
 import io.github.cxonestarter.cxone.CxoneForeignHostException;
 import io.github.cxonestarter.cxone.CxoneRestClient;
-import io.github.cxonestarter.cxone.accesskey.ApiEndpointFilter;
 import io.github.cxonestarter.cxone.http.ConnectionFailures;
 import io.github.cxonestarter.cxone.token.BlockingTokens;
 import io.github.cxonestarter.cxone.token.CxoneTokenManager;
@@ -109,12 +108,11 @@ public class CxoneRestClientInterceptor implements ClientHttpRequestInterceptor 
 	private ClientHttpResponse call(HttpRequest request, byte[] body, ClientHttpRequestExecution execution)
 			throws IOException {
 		BlockingTokens.checkMayBlock();
-		URI origin = (this.settings.fixedOrigin() != null) ? this.settings.fixedOrigin() : this.settings.discovered().known();
+		URI origin = this.settings.knownOrigin();
 		if (origin == null) {
 			origin = this.tokens.await(this.settings.discovered().apiEndpoint(), "the discovery of the tenant's API host");
 		}
-		URI url = ApiEndpointFilter.isPlaceholder(request.getURI()) ? ApiEndpointFilter.resolve(origin, request.getURI())
-				: request.getURI();
+		URI url = CallSettings.target(origin, request.getURI());
 		String method = request.getMethod().name();
 		if (!AuthorizationPolicy.sameOrigin(origin, url)) {
 			throw AuthorizationPolicy.foreignHost("CxoneRestClient", "RestClient", method, url, origin);
